@@ -1,0 +1,64 @@
+# Every install step lives here, so a fresh clone needs only python3 (and the system's package
+# manager for Chromium, used by the browser tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo serve test test-sqlite test-postgres install install-test browser lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/jianguan migrate --no-input
+	$(BIN)/jianguan demo --if-empty
+	$(BIN)/jianguan serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/jianguan serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests; never a downloaded browser. Without root (or without
+# the package) the browser tests print that they were skipped; CI runs as root and installs it.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "正在安装 Debian 的 chromium（浏览器测试用）…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	else echo "注意：无法安装 /usr/bin/chromium（需要 root 与 apt-get），浏览器测试将被跳过"; fi
+
+test: install-test browser test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== 测试（SQLite）=="
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres:
+	@if [ -n "$$JIANGUAN_TEST_DATABASE_URL" ]; then \
+		echo "== 测试（PostgreSQL）=="; \
+		DATABASE_URL="$$JIANGUAN_TEST_DATABASE_URL" $(BIN)/pytest; \
+	else echo "== 未设置 JIANGUAN_TEST_DATABASE_URL：跳过 PostgreSQL 测试 =="; fi
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/jianguan makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/import_businesses.py
+
+clean:
+	rm -rf $(VENV) var/test_* .pytest_cache

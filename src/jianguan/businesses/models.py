@@ -1,0 +1,58 @@
+from django.db import models
+from django.db.models import Q
+
+from jianguan.org.models import Subdistrict
+
+from .choices import EntityType, LicenceKind, RegStatus
+
+
+class Business(models.Model):
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("名称", max_length=200, db_index=True)
+    entity_type = models.CharField("主体类型", max_length=20, choices=EntityType.choices, db_index=True)
+    legal_rep = models.CharField("法定代表人（经营者）", max_length=100, blank=True)
+    address = models.CharField("住所", max_length=300, blank=True)
+    subdistrict = models.ForeignKey(Subdistrict, verbose_name="所属街道", on_delete=models.PROTECT, related_name="businesses")
+    industry_code = models.CharField("行业代码", max_length=10, blank=True, help_text="GB/T 4754")
+    established_on = models.DateField("成立日期")
+    reg_status = models.CharField("登记状态", max_length=20, choices=RegStatus.choices, default=RegStatus.ACTIVE)
+    status_date = models.DateField("状态日期", null=True, blank=True)
+    version = models.IntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "市场主体"
+        verbose_name_plural = "市场主体"
+        ordering = ["uscc"]
+        indexes = [
+            models.Index(fields=["subdistrict", "entity_type"], name="business_subdistrict_type"),
+            models.Index(fields=["established_on"], name="business_established"),
+            models.Index(fields=["reg_status", "status_date"], name="business_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reg_status="active") | Q(status_date__isnull=False),
+                name="business_status_date_required",
+                violation_error_message="登记状态不是存续时必须填写状态日期",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Licence(models.Model):
+    business = models.ForeignKey(Business, verbose_name="市场主体", on_delete=models.PROTECT, related_name="licences")
+    kind = models.CharField("许可类型", max_length=30, choices=LicenceKind.choices)
+    number = models.CharField("许可证编号", max_length=60)
+    valid_from = models.DateField("有效期起")
+    valid_to = models.DateField("有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "许可证"
+        verbose_name_plural = "许可证"
+        ordering = ["business", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="uniq_licence_number")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

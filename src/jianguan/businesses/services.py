@@ -1,0 +1,75 @@
+"""Every write to the business registry."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jianguan.core.errors import ConcurrentEdit, DomainError, PermissionDenied
+from jianguan.core.services import acting, validation_error
+from jianguan.org.choices import Role
+from jianguan.org.models import Subdistrict, User
+from jianguan.org.selectors import subdistricts_in_scope
+
+from .models import Business
+from .rules import UsccError, normalize_uscc
+from .selectors import business_get
+
+EDITABLE_FIELDS = (
+    "name",
+    "entity_type",
+    "legal_rep",
+    "address",
+    "subdistrict",
+    "industry_code",
+    "established_on",
+    "reg_status",
+    "status_date",
+)
+
+
+def _check_writer(actor: User, subdistrict: Subdistrict) -> None:
+    if actor.role == Role.LEADERSHIP:
+        raise PermissionDenied("局领导账号只读，不能修改市场主体")
+    if not subdistricts_in_scope(actor=actor).filter(pk=subdistrict.pk).exists():
+        raise PermissionDenied(f"“{subdistrict.name}”不在您的辖区范围内")
+
+
+def _save(business: Business) -> None:
+    try:
+        business.full_clean(validate_unique=True)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+    business.save()
+
+
+@transaction.atomic
+def business_create(*, actor: User, ip: str | None = None, uscc: str, **fields) -> Business:
+    try:
+        code = normalize_uscc(uscc)
+    except UsccError as exc:
+        raise DomainError("invalid_uscc", str(exc), {"field": "uscc"}) from exc
+    if Business.objects.filter(uscc=code).exists():
+        raise DomainError("duplicate_uscc", f"统一社会信用代码 {code} 已登记", {"field": "uscc"})
+    business = Business(uscc=code, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    _check_writer(actor, business.subdistrict)
+    with acting(actor, ip):
+        _save(business)
+    return business
+
+
+@transaction.atomic
+def business_update(*, actor: User, ip: str | None = None, pk: int, version: int, **fields) -> Business:
+    business = business_get(actor=actor, pk=pk)
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    if business.version != version:
+        raise ConcurrentEdit()
+    _check_writer(actor, business.subdistrict)
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(business, name, value)
+    if business.reg_status == "active":
+        business.status_date = None if "status_date" not in fields else business.status_date
+    _check_writer(actor, business.subdistrict)
+    business.version += 1
+    with acting(actor, ip):
+        _save(business)
+    return business

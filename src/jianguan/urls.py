@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("jianguan.core.urls")),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("businesses/", include("jianguan.businesses.urls")),
+    path("org/", include("jianguan.org.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
