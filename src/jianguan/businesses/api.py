@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jianguan.core.errors import DomainError
@@ -33,7 +33,7 @@ def get_business(request, uscc: str):
 def create_business(request, payload: BusinessIn):
     data = payload.dict()
     data["subdistrict"] = _subdistrict(data.pop("subdistrict_code"))
-    return 201, services.business_create(actor=request.auth, ip=client_ip(request), **data)
+    return Status(201, services.business_create(actor=request.auth, ip=client_ip(request), **data))
 
 
 @router.patch("/{uscc}", response=BusinessOut, summary="修改市场主体（需带 version）")

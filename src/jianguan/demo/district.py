@@ -1,0 +1,127 @@
+"""The demo district: org units, users and businesses, deterministic for a given seed."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from jianguan.businesses.models import Business
+from jianguan.businesses.rules import with_check_digit
+from jianguan.org.choices import OrgKind, Role
+from jianguan.org.models import OrgUnit, Subdistrict, User
+
+from . import names
+
+DEMO_PASSWORD = "Jianguan#2026"
+DIVISION = "370199"  # a fictitious district code under Jinan
+DEPARTMENTS = [
+    ("D01", "特种设备安全监察科", "tezhong"),
+    ("D02", "食品安全监督管理科", "shipin"),
+    ("D03", "信用监督管理科", "xinyong"),
+    ("D04", "消费者权益保护科", "xiaobao"),
+    ("D05", "执法稽查科", "jicha"),
+]
+STATIONS = [
+    ("S01", "城东市场监管所", ["城东街道", "文化路街道", "新华街道"]),
+    ("S02", "城西市场监管所", ["城西街道", "杆石桥街道", "西门街道"]),
+    ("S03", "泉城市场监管所", ["泉城路街道", "大明湖街道"]),
+    ("S04", "千佛山市场监管所", ["千佛山街道", "舜耕街道", "舜玉路街道"]),
+    ("S05", "开发区市场监管所", ["工业园街道", "高新街道"]),
+    ("S06", "南山市场监管所", ["南山镇", "仲宫镇"]),
+]
+SCALES = {"small": 5_000, "district": 300_000}
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def demo_usernames() -> list[str]:
+    return ["admin", "leader"] + [login for _, _, login in DEPARTMENTS] + [f"suo{i}" for i in range(1, len(STATIONS) + 1)]
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    org_unit: str
+
+
+def build_org() -> tuple[OrgUnit, list[Subdistrict], list[Login]]:
+    bureau = OrgUnit.objects.create(kind=OrgKind.BUREAU, code="B", name="示范区市场监督管理局")
+    logins = []
+
+    def user(username, role, unit, full_name, **extra):
+        account = User(username=username, role=role, org_unit=unit, full_name=full_name, **extra)
+        account.set_password(DEMO_PASSWORD)
+        account.save()
+        logins.append(Login(username, Role(role).label, unit.name))
+
+    user("admin", Role.ADMIN, bureau, "系统管理员", is_staff=True, is_superuser=True)
+    user("leader", Role.LEADERSHIP, bureau, "王局长")
+    for code, name, login in DEPARTMENTS:
+        dept = OrgUnit.objects.create(kind=OrgKind.DEPARTMENT, code=code, name=name, parent=bureau)
+        user(login, Role.DEPARTMENT, dept, f"{name[:2]}科员")
+    subdistricts, n = [], 0
+    for i, (code, name, subs) in enumerate(STATIONS, start=1):
+        station = OrgUnit.objects.create(kind=OrgKind.STATION, code=code, name=name, parent=bureau)
+        user(f"suo{i}", Role.STATION, station, f"{name[:2]}所执法员")
+        for sub in subs:
+            n += 1
+            subdistricts.append(Subdistrict.objects.create(code=f"{DIVISION}{n:03d}", name=sub, station=station))
+    return bureau, subdistricts, logins
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(names.SURNAMES) + "".join(rng.choice(names.GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _uscc(rng: random.Random, entity_digit: str, serial: int) -> str:
+    # The subject id mixes a serial (for uniqueness) with random characters (for realism).
+    body = f"{serial:06d}" + "".join(rng.choice(ALPHABET) for _ in range(3))
+    return with_check_digit(f"9{entity_digit}{DIVISION}{body}")
+
+
+def _business(rng: random.Random, serial: int, subdistrict: Subdistrict, district_name: str) -> Business:
+    roll = rng.random()
+    trade = rng.choice(names.TRADE_NAMES)
+    if roll < 0.30:
+        line, industry = rng.choice(names.ENTERPRISE_LINES)
+        entity, digit, name = "enterprise", "1", f"济南{trade}{line}有限公司"
+    elif roll < 0.98:
+        line, industry = rng.choice(names.INDIVIDUAL_SHOPS)
+        owner = rng.choice(names.SURNAMES)
+        entity, digit, name = "individual", "2", f"{district_name}{subdistrict.name[:2]}{owner}记{line}"
+    else:
+        line, industry = rng.choice(names.COOPERATIVE_LINES)
+        entity, digit, name = "cooperative", "3", f"{district_name}{trade}{line}专业合作社"
+    established = dt.date(1998, 1, 1) + dt.timedelta(days=rng.randrange(0, 10_500))
+    status, status_date = "active", None
+    if rng.random() < 0.06:
+        status = rng.choice(("deregistered", "deregistered", "revoked", "moved_out"))
+        status_date = min(established + dt.timedelta(days=rng.randrange(200, 4000)), dt.date(2026, 11, 20))
+    return Business(
+        uscc=_uscc(rng, digit, serial),
+        name=f"{name}（{serial}）" if serial % 7 == 0 else name,
+        entity_type=entity,
+        legal_rep=_person(rng),
+        address=f"{subdistrict.name}{rng.choice(names.ROADS)}{rng.randrange(1, 300)}号",
+        subdistrict=subdistrict,
+        industry_code=industry,
+        established_on=established,
+        reg_status=status,
+        status_date=status_date,
+    )
+
+
+def build_businesses(subdistricts: list[Subdistrict], count: int, seed: int, progress=None) -> int:
+    rng = random.Random(seed)
+    batch, written = [], 0
+    for serial in range(1, count + 1):
+        batch.append(_business(rng, serial, rng.choice(subdistricts), "示范区"))
+        if len(batch) == 5000:
+            Business.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+            if progress:
+                progress(written, count)
+    if batch:
+        Business.objects.bulk_create(batch)
+        written += len(batch)
+    return written

@@ -1,0 +1,60 @@
+import time
+
+from auditlog.models import LogEntry
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from jianguan.core.services import acting
+from jianguan.org.models import OrgUnit, User
+
+from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
+
+
+class Command(BaseCommand):
+    help = "载入演示辖区（机构、用户、市场主体）；数据按 --seed 确定，可重复生成。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small", help="small≈5千户，district≈30万户")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-empty", action="store_true", help="数据库已有机构时什么也不做")
+        parser.add_argument("--dry-run", action="store_true", help="只显示将要生成的规模，不写入")
+
+    def handle(self, *args, scale, seed, if_empty, dry_run, **options):
+        count = SCALES[scale]
+        if dry_run:
+            self.stdout.write(f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体（seed={seed}）")
+            return
+        if OrgUnit.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库中已有数据，未载入演示辖区。")
+                print_logins(self.stdout)
+                return
+            raise CommandError("数据库中已有机构数据；演示辖区只能载入空数据库（或使用 --if-empty）")
+        started = time.monotonic()
+        with transaction.atomic():
+            bureau, subdistricts, _ = build_org()
+            total = build_businesses(subdistricts, count, seed, progress=self._progress)
+            admin = User.objects.get(username="admin")
+            with acting(admin):
+                LogEntry.objects.log_create(
+                    bureau,
+                    action=LogEntry.Action.CREATE,
+                    changes={"演示辖区": [None, f"scale={scale} seed={seed} 市场主体{total}户"]},
+                    force_log=True,
+                )
+        self.stdout.write(f"已载入演示辖区：{total} 户市场主体，用时 {time.monotonic() - started:.1f} 秒。")
+        print_logins(self.stdout)
+
+    def _progress(self, done, total):
+        if total >= 50_000 and done % 50_000 == 0:
+            self.stderr.write(f"  已生成 {done}/{total} 户…")
+
+
+def print_logins(out) -> None:
+    # Checking each password would cost a hash per user; the demo accounts are known by name.
+    demo = User.objects.select_related("org_unit").filter(username__in=demo_usernames(), is_active=True).order_by("id")
+    if not demo:
+        return
+    out.write(f"演示账号（密码均为 {DEMO_PASSWORD}，如未修改）：")
+    for user in demo:
+        out.write(f"  {user.username:<10} {user.get_role_display():<8} {user.org_unit or ''}")
