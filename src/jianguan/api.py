@@ -1,6 +1,7 @@
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -8,7 +9,13 @@ from jianguan.businesses.api import router as businesses_router
 from jianguan.core.errors import DomainError
 from jianguan.org.auth import TokenAuth
 
+class ChineseJSONRenderer(JSONRenderer):
+    # Staff read raw responses too; keep Chinese readable instead of \uXXXX escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="监管 jianguan API",
     version="1",
     description="市场监督管理局工作平台接口。会话（网页登录）或令牌（Authorization: Bearer）认证。",
