@@ -29,7 +29,8 @@ class ProvisionalDeadline(models.Model):
     object_ref = models.CharField("对象", max_length=100)
     field_name = models.CharField("字段", max_length=50)
     start = models.DateField("起算日")
-    working_days = models.IntegerField("工作日数")
+    working_days = models.IntegerField("工作日数", null=True, blank=True, help_text="按工作日计算的期限填此项")
+    calendar_days = models.IntegerField("自然日数", null=True, blank=True, help_text="按自然日计算的期限填此项")
     due = models.DateField("期限（暂定）")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     resolved_at = models.DateTimeField("重算时间", null=True, blank=True)
@@ -40,6 +41,13 @@ class ProvisionalDeadline(models.Model):
         ordering = ["due"]
         constraints = [
             models.UniqueConstraint(fields=["app_label", "object_ref", "field_name"], name="uniq_provisional_deadline"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(working_days__isnull=False, calendar_days__isnull=True)
+                    | models.Q(working_days__isnull=True, calendar_days__isnull=False)
+                ),
+                name="provisional_deadline_one_unit",
+            ),
         ]
 
     def __str__(self):
