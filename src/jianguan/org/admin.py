@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import ApiToken, OrgUnit, Subdistrict, User
+
+
+class SubdistrictInline(admin.TabularInline):
+    model = Subdistrict
+    fk_name = "station"
+    extra = 0
+    fields = ["code", "name"]
+    show_change_link = True
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "disabled_on"]
+    list_filter = ["kind", ("disabled_on", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    inlines = [SubdistrictInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # disable with 停用日期 instead
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "station"]
+    list_filter = ["station"]
+    search_fields = ["code", "name"]
+    list_select_related = ["station"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "role", "org_unit", "is_active", "is_staff", "last_login"]
+    list_filter = ["role", "org_unit", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "email"]
+    list_select_related = ["org_unit"]
+    ordering = ["username"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("身份与辖区", {"fields": ("full_name", "role", "org_unit", "email")}),
+        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        ("身份与辖区", {"fields": ("full_name", "role", "org_unit")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: audit rows keep pointing at the user
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username", "user__full_name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "digest", "created_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False  # issue on the 接口令牌 page, which shows the raw token once
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
