@@ -4,7 +4,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from jianguan.businesses.models import Business
+from jianguan.businesses.models import Business, Licence
 from jianguan.businesses.rules import with_check_digit
 from jianguan.org.choices import OrgKind, Role
 from jianguan.org.models import OrgUnit, Subdistrict, User
@@ -110,18 +110,42 @@ def _business(rng: random.Random, serial: int, subdistrict: Subdistrict, distric
     )
 
 
+FOOD_WORDS = ("超市", "小吃", "饭店", "早餐", "面馆", "烧烤", "熟食", "餐饮", "食品", "水果", "蔬菜", "粮油")
+DRUG_WORDS = ("药店", "医药")
+
+
+def _licences(business: Business) -> list[Licence]:
+    """Food and drug licences for the businesses whose line needs one (numbers in the JY/鲁 style)."""
+    if business.reg_status != "active":
+        return []
+    serial = business.uscc[8:14]
+    start = max(business.established_on, dt.date(2021, 1, 1))
+    if any(word in business.name for word in FOOD_WORDS):
+        kind, number = "food_business", f"JY{'2' if business.entity_type == 'individual' else '1'}{DIVISION}{serial}"
+    elif any(word in business.name for word in DRUG_WORDS):
+        kind, number = "drug_retail", f"鲁CA{DIVISION[2:]}{serial}"
+    else:
+        return []
+    return [Licence(business=business, kind=kind, number=number, valid_from=start, valid_to=start.replace(year=start.year + 5))]
+
+
+def _flush(batch: list[Business]) -> None:
+    Business.objects.bulk_create(batch)
+    Licence.objects.bulk_create([lic for b in batch for lic in _licences(b)])
+
+
 def build_businesses(subdistricts: list[Subdistrict], count: int, seed: int, progress=None) -> int:
     rng = random.Random(seed)
     batch, written = [], 0
     for serial in range(1, count + 1):
         batch.append(_business(rng, serial, rng.choice(subdistricts), "示范区"))
         if len(batch) == 5000:
-            Business.objects.bulk_create(batch)
+            _flush(batch)
             written += len(batch)
             batch = []
             if progress:
                 progress(written, count)
     if batch:
-        Business.objects.bulk_create(batch)
+        _flush(batch)
         written += len(batch)
     return written
