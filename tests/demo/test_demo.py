@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jianguan.businesses.models import Business
+from jianguan.businesses.models import Business, Licence
 from jianguan.businesses.rules import normalize_uscc
 from jianguan.demo.district import build_businesses, build_org
 from jianguan.org.models import OrgUnit, Subdistrict, User
@@ -25,6 +25,7 @@ def test_businesses_are_deterministic_valid_and_typed():
     _, subdistricts, _ = build_org()
     build_businesses(subdistricts, 2000, seed=11)
     first = list(Business.objects.order_by("uscc").values_list("uscc", "name", "subdistrict__code"))
+    Licence.objects.all().delete()
     Business.objects.all().delete()
     build_businesses(subdistricts, 2000, seed=11)
     assert list(Business.objects.order_by("uscc").values_list("uscc", "name", "subdistrict__code")) == first
