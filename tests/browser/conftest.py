@@ -1,0 +1,76 @@
+"""Browser tests drive Debian's Chromium through Playwright; never a downloaded browser.
+
+Without /usr/bin/chromium the tests are skipped, and the run says so in its summary.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SKIP_REASON = (
+    f"浏览器测试已跳过：未找到 {CHROMIUM}（以 root 运行 `make browser` 或 `apt-get install -y chromium` 安装后即可运行）"
+)
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"{SKIP_REASON}；共 {len(skipped)} 项", yellow=True, bold=True)
+
+
+LAYOUT_PROCESSOR = "jianguan.core.views.layout"
+
+
+@pytest.fixture(autouse=True)
+def _layout_context(settings):
+    # Until settings.py lists the processor, add it here so the scope label is rendered.
+    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
+    if LAYOUT_PROCESSOR not in processors:
+        templates = [dict(t) for t in settings.TEMPLATES]
+        templates[0]["OPTIONS"] = {**templates[0]["OPTIONS"], "context_processors": [*processors, LAYOUT_PROCESSOR]}
+        settings.TEMPLATES = templates
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not CHROMIUM.exists():
+        print(SKIP_REASON)
+        pytest.skip(SKIP_REASON)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = Path(os.environ.get("JIANGUAN_SCREENSHOT_DIR", "/tmp"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
