@@ -30,7 +30,7 @@ def audited(org):
     business = business_create(
         actor=actor,
         ip="10.0.0.8",
-        uscc=make_uscc(),
+        uscc=make_uscc(n=990001),  # explicit n: leaves the shared serial alone
         name="历下区审计测试商贸有限公司",
         entity_type="enterprise",
         legal_rep="张三",
