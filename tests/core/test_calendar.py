@@ -378,3 +378,17 @@ def test_import_year_from_csv(tmp_path, capsys):
         call_command("calendar", "import-year", "2028", str(bad), "--source", "x")
     assert "第 2 行 安排" in str(exc.value) and "第 3 行 日期" in str(exc.value)
     assert not CalendarYear.objects.filter(year=2028).exists()
+
+
+@pytest.mark.django_db
+def test_refresh_task_runs():
+    from jianguan.core.tasks import calendar_refresh_task
+
+    register_provisional(
+        app_label="cases", object_ref="case:3", field_name="due", start=D(2026, 12, 20), working_days=15,
+        due=D(2027, 1, 8),
+    )
+    enter_2027()
+    result = calendar_refresh_task.call()
+    assert len(result) == 1 and "case:3" in result[0] and "已确定" in result[0]
+    assert provisional_deadlines().count() == 0
