@@ -142,6 +142,7 @@ def test_detail_shows_fields_licences_and_edit_in_timeline(client, org, shops):
     assert "成立" in page and "2020-01-01" in page
     assert "修改信息" in page and "东关便民超市" in page and "东关惠家超市" in page
     assert str(org.users.east) in page
+    assert "新增许可证" in page  # licence history belongs to the business's timeline too
 
 
 def test_detail_outside_scope_is_404(client, org, shops):

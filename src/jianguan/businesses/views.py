@@ -4,6 +4,7 @@ import datetime as dt
 
 from auditlog.models import LogEntry
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from jianguan.org.selectors import subdistricts_in_scope
 from . import selectors, services
 from .choices import EntityType, RegStatus
 from .forms import BusinessForm
-from .models import Business
+from .models import Business, Licence
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "entity_type", "reg_status", "station", "subdistrict")
@@ -112,10 +113,23 @@ def _display(field, raw, subdistricts: dict) -> str:
     return str(raw)
 
 
+AUDIT_TITLES = {
+    Business: {LogEntry.Action.CREATE: "登记入库", LogEntry.Action.UPDATE: "修改信息", LogEntry.Action.DELETE: "删除记录"},
+    Licence: {LogEntry.Action.CREATE: "新增许可证", LogEntry.Action.UPDATE: "修改许可证", LogEntry.Action.DELETE: "删除许可证"},
+}
+
+
 def _audit_events(business: Business) -> list[dict]:
+    """The auditlog rows of the business and of its licences: who, when, which fields before → after."""
     entries = list(
         LogEntry.objects.get_for_object(business).select_related("actor").order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
     )
+    entries += list(
+        LogEntry.objects.get_for_objects(business.licences.all())
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
+    )
+    licence_type = ContentType.objects.get_for_model(Licence)
     sub_ids = {
         str(v)
         for e in entries
@@ -123,9 +137,10 @@ def _audit_events(business: Business) -> list[dict]:
         if v not in (None, "None", "")
     }
     subdistricts = {str(s.pk): s for s in Subdistrict.objects.filter(pk__in=[i for i in sub_ids if i.isdigit()])}
-    fields = {f.name: f for f in Business._meta.get_fields() if hasattr(f, "verbose_name")}
     events = []
     for entry in entries:
+        model = Licence if entry.content_type_id == licence_type.pk else Business
+        fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
         changes = []
         if entry.action == LogEntry.Action.UPDATE:
             for name, values in (entry.changes_dict or {}).items():
@@ -138,11 +153,9 @@ def _audit_events(business: Business) -> list[dict]:
                         "after": _display(field, after, subdistricts),
                     }
                 )
-        title = {
-            LogEntry.Action.CREATE: "登记入库",
-            LogEntry.Action.UPDATE: "修改信息",
-            LogEntry.Action.DELETE: "删除记录",
-        }.get(entry.action, "访问记录")
+        title = AUDIT_TITLES[model].get(entry.action, "访问记录")
+        if model is Licence:
+            title = f"{title}：{entry.object_repr}"
         events.append(
             {
                 "at": entry.timestamp,
