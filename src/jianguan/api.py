@@ -1,13 +1,14 @@
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
-from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from jianguan.businesses.api import router as businesses_router
 from jianguan.core.errors import DomainError
 from jianguan.org.auth import TokenAuth
+
 
 class ChineseJSONRenderer(JSONRenderer):
     # Staff read raw responses too; keep Chinese readable instead of \uXXXX escapes.

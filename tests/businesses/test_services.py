@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from jianguan.businesses.models import Business
+from jianguan.businesses.rules import with_check_digit
 from jianguan.businesses.services import business_create, business_update
 from jianguan.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 
@@ -26,8 +27,9 @@ def _fields(org, **over):
 
 
 def test_create_records_audit_with_actor(org):
-    business = business_create(actor=org.users.east, ip="10.0.0.8", uscc=make_uscc("2").lower(), **_fields(org))
-    assert business.uscc.isupper()
+    code = with_check_digit("92370102MA3C4B5D6")
+    business = business_create(actor=org.users.east, ip="10.0.0.8", uscc=code.lower(), **_fields(org))
+    assert business.uscc == code
     entry = LogEntry.objects.get_for_object(business).get()
     assert entry.actor == org.users.east
     assert entry.remote_addr == "10.0.0.8"
