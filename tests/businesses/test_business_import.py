@@ -332,3 +332,37 @@ def test_export_command(org, tmp_path, capsys):
     assert "已导出 2 条记录" in capsys.readouterr().out
     text = (tmp_path / "all.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == ",".join(HEADERS)
+
+
+def test_command_exit_code_from_the_command_line(org, tmp_path, capsys):
+    path = write_csv(tmp_path / "b.csv", [row(kind="公司")])
+    with pytest.raises(SystemExit) as caught:
+        command("import").run_from_argv(["jianguan", "import", "businesses", str(path)])
+    assert caught.value.code == 1
+    assert "导入被拒绝" in capsys.readouterr().err
+    assert not Business.objects.exists()
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="django-import-export ships `import`/`export` commands too; INSTALLED_APPS must list it after jianguan.core",
+)
+def test_jianguan_import_runs_our_command():
+    from django.core.management import get_commands
+
+    assert get_commands()["import"] == "jianguan.core"
+    assert get_commands()["export"] == "jianguan.core"
+
+
+def test_fixed_error_report_can_be_imported_again(org, tmp_path):
+    path = write_xlsx(tmp_path / "b.xlsx", [row(), row(street="火星街道")])
+    result = run_import(BUSINESS_LEDGER, path)
+    report = tmp_path / "b.errors.xlsx"
+    from jianguan.core.importing import write_error_report
+
+    write_error_report(path, result, report)
+    wb = openpyxl.load_workbook(report)
+    wb.active["F3"] = "东关街道"
+    wb.save(report)
+    again = run_import(BUSINESS_LEDGER, report)
+    assert again.accepted and again.created == 2

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .columns import CellError
 from .ledger import Context, Ledger
@@ -223,6 +223,8 @@ def run_import(
             result.batch = _record_batch(ledger, path, result, run, actor)
     except FileRejected as exc:
         result.file_error = exc.message
+    except IntegrityError as exc:  # a rule the ledger does not check yet; still nothing written
+        result.file_error = f"数据库拒绝写入（{exc}），整个文件未写入"
     return result
 
 
