@@ -16,7 +16,6 @@ def terminal_progress(stream=None, threshold: int = THRESHOLD):
     if not (isatty and isatty()):
         return None
     started = time.monotonic()
-    shown = {"any": False}
 
     def report(done: int, total: int | None) -> None:
         if (total or done) < threshold:
@@ -31,6 +30,5 @@ def terminal_progress(stream=None, threshold: int = THRESHOLD):
         if total is not None and done >= total:
             stream.write("\n")
         stream.flush()
-        shown["any"] = True
 
     return report
