@@ -28,6 +28,7 @@ class Business(models.Model):
             models.Index(fields=["subdistrict", "entity_type"], name="business_subdistrict_type"),
             models.Index(fields=["established_on"], name="business_established"),
             models.Index(fields=["reg_status", "status_date"], name="business_status"),
+            models.Index(fields=["reg_status", "subdistrict", "entity_type"], name="business_active_counts"),
         ]
         constraints = [
             models.CheckConstraint(

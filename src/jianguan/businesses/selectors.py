@@ -2,7 +2,8 @@ from django.db.models import Count, Q, QuerySet
 
 from jianguan.core.errors import NotFound
 from jianguan.org.models import User
-from jianguan.org.selectors import scope_q
+from jianguan.org.choices import Role
+from jianguan.org.selectors import scope_q, subdistricts_in_scope
 
 from .models import Business
 from .rules import UsccError, normalize_uscc
@@ -37,10 +38,23 @@ def business_get(*, actor: User, pk: int | None = None, uscc: str | None = None)
 
 
 def business_counts(*, actor: User) -> dict:
-    """Counts for the home page: by 主体类型 and by station, active businesses only."""
-    qs = Business.objects.filter(scope_q(actor=actor), reg_status="active")
-    by_type = dict(qs.values_list("entity_type").annotate(n=Count("id")).values_list("entity_type", "n"))
-    by_station = list(
-        qs.values("subdistrict__station__name").annotate(n=Count("id")).order_by("subdistrict__station__name")
-    )
-    return {"by_type": by_type, "by_station": by_station, "total": sum(by_type.values())}
+    """Counts for the home page: active businesses by 主体类型 and by station.
+
+    One GROUP BY over (subdistrict, 主体类型), answered from the covering index
+    business_active_counts; stations are folded in Python from the 15-odd subdistrict rows.
+    """
+    subdistricts = {s.pk: s for s in subdistricts_in_scope(actor=actor)}
+    qs = Business.objects.filter(reg_status="active")
+    if actor.role == Role.STATION:
+        qs = qs.filter(subdistrict_id__in=list(subdistricts))
+    by_type: dict[str, int] = {}
+    by_station: dict[str, int] = {}
+    for sub_id, entity_type, n in qs.values_list("subdistrict_id", "entity_type").annotate(n=Count("id")).order_by():
+        by_type[entity_type] = by_type.get(entity_type, 0) + n
+        station = subdistricts[sub_id].station.name if sub_id in subdistricts else "（未知监管所）"
+        by_station[station] = by_station.get(station, 0) + n
+    return {
+        "by_type": by_type,
+        "by_station": [{"subdistrict__station__name": k, "n": v} for k, v in sorted(by_station.items())],
+        "total": sum(by_type.values()),
+    }

@@ -126,7 +126,7 @@ def _licences(business: Business) -> list[Licence]:
         kind, number = "drug_retail", f"鲁CA{DIVISION[2:]}{serial}"
     else:
         return []
-    return [Licence(business=business, kind=kind, number=number, valid_from=start, valid_to=start.replace(year=start.year + 5))]
+    return [Licence(business=business, kind=kind, number=number, valid_from=start, valid_to=start + dt.timedelta(days=5 * 365))]
 
 
 def _flush(batch: list[Business]) -> None:
