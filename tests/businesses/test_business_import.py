@@ -343,10 +343,6 @@ def test_command_exit_code_from_the_command_line(org, tmp_path, capsys):
     assert not Business.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="django-import-export ships `import`/`export` commands too; INSTALLED_APPS must list it after jianguan.core",
-)
 def test_jianguan_import_runs_our_command():
     from django.core.management import get_commands
 

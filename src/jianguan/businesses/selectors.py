@@ -1,8 +1,8 @@
 from django.db.models import Count, Q, QuerySet
 
 from jianguan.core.errors import NotFound
-from jianguan.org.models import User
 from jianguan.org.choices import Role
+from jianguan.org.models import User
 from jianguan.org.selectors import scope_q, subdistricts_in_scope
 
 from .models import Business
