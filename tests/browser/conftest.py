@@ -30,19 +30,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{SKIP_REASON}；共 {len(skipped)} 项", yellow=True, bold=True)
 
 
-LAYOUT_PROCESSOR = "jianguan.core.views.layout"
-
-
-@pytest.fixture(autouse=True)
-def _layout_context(settings):
-    # Until settings.py lists the processor, add it here so the scope label is rendered.
-    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    if LAYOUT_PROCESSOR not in processors:
-        templates = [dict(t) for t in settings.TEMPLATES]
-        templates[0]["OPTIONS"] = {**templates[0]["OPTIONS"], "context_processors": [*processors, LAYOUT_PROCESSOR]}
-        settings.TEMPLATES = templates
-
-
 @pytest.fixture
 def browser(monkeypatch):
     if not CHROMIUM.exists():

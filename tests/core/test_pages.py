@@ -10,19 +10,6 @@ from ..factories import BusinessFactory
 
 pytestmark = pytest.mark.django_db
 
-LAYOUT_PROCESSOR = "jianguan.core.views.layout"
-
-
-@pytest.fixture(autouse=True)
-def _layout_context(settings):
-    # Until settings.py lists the processor, add it here so the scope label is rendered.
-    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    if LAYOUT_PROCESSOR not in processors:
-        templates = [dict(t) for t in settings.TEMPLATES]
-        templates[0]["OPTIONS"] = {**templates[0]["OPTIONS"], "context_processors": [*processors, LAYOUT_PROCESSOR]}
-        settings.TEMPLATES = templates
-
-
 def test_login_page_is_chinese_and_logs_in(client, org):
     page = client.get("/login/").content.decode()
     assert "用户名" in page and "密码" in page and 'lang="zh-hans"' in page

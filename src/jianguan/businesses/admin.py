@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from jianguan.core.admin import ReadOnlyAdmin
+
 from .models import Business, Licence
 
 COUNT_CAP = 10_000
@@ -32,7 +34,7 @@ class LicenceInline(admin.TabularInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(admin.ModelAdmin):
+class BusinessAdmin(ReadOnlyAdmin):
     list_display = ["uscc", "name", "entity_type", "subdistrict", "established_on", "reg_status"]
     list_filter = ["entity_type", "reg_status", "subdistrict__station", "subdistrict"]
     search_fields = ["=uscc", "name"]
@@ -40,15 +42,6 @@ class BusinessAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     inlines = [LicenceInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Licence)
