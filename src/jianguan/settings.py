@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jianguan.org",
     "jianguan.businesses",
     "jianguan.demo",
+    "jianguan.reports",
 ]
 
 MIDDLEWARE = [
@@ -117,10 +118,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts, installed by `npm ci` from package-lock.json (make install); without it the home page
+# shows its figures as tables and says that the charts are unavailable.
+ECHARTS_DIR = PROJECT_DIR / "node_modules" / "echarts" / "dist"
+if ECHARTS_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", ECHARTS_DIR))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Where the web pages are served, for links inside files (reports) that leave the server.
+JIANGUAN_BASE_URL = env.str("JIANGUAN_BASE_URL", default="http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("businesses/", include("jianguan.businesses.urls")),
     path("org/", include("jianguan.org.urls")),
+    path("reports/", include("jianguan.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,197 @@
+"""The indicator registry: every figure a report can quote, declared by the app that owns the ledger.
+
+An app's `indicators.py` calls `register(Indicator(...))`. Indicators over the same source (one
+model) are computed together in ONE grouped query with conditional aggregation, so a report reads
+each table once however many of its figures it quotes. `drilldown()` returns exactly the records
+that a figure counts, so every number can be traced.
+"""
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+
+from .errors import DomainError
+from .periods import Params
+
+UNITS = ("户", "家", "台", "起", "批次", "件", "元", "%", "条", "人次", "项", "份", "个", "名")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    field: str  # model field path grouped by, e.g. "entity_type"
+    label: str  # 主体类型
+    choices: tuple[tuple[str, str], ...]  # (stored value, Chinese label), in report order
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    path: str  # attribute path on the record, e.g. "subdistrict.name"; "get_x_display" works too
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit: str
+    definition: str
+    uses: str  # "as_of" (a stock, 截至) or "period" (a flow within the period)
+    source: str = ""  # figures with the same source share one query
+    queryset: Callable[[], QuerySet] | None = None  # unscoped base records
+    condition: Callable[[Params], Q] | None = None  # which base records this figure counts
+    scope_field: str = "subdistrict"  # path to the record's subdistrict
+    dimension: Dimension | None = None
+    aggregate: str = "count"  # count | sum | rate
+    sum_field: str = ""
+    numerator: str = ""  # rates: the indicators divided
+    denominator: str = ""
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.aggregate == "rate"
+
+    def describe_params(self) -> str:
+        return "截至日期" if self.uses == "as_of" else "统计期间"
+
+
+_REGISTRY: dict[str, Indicator] = {}
+_DISCOVERED = False
+
+
+def register(indicator: Indicator) -> Indicator:
+    if indicator.unit not in UNITS:
+        raise ValueError(f"{indicator.key}: unknown unit {indicator.unit}")
+    if indicator.is_rate != bool(indicator.numerator and indicator.denominator):
+        raise ValueError(f"{indicator.key}: a rate needs a numerator and a denominator, nothing else does")
+    _REGISTRY[indicator.key] = indicator
+    return indicator
+
+
+def _discover() -> None:
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("jianguan."):
+            try:
+                importlib.import_module(f"{app}.indicators")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.indicators":
+                    raise
+    _DISCOVERED = True
+
+
+def all_indicators() -> list[Indicator]:
+    _discover()
+    return sorted(_REGISTRY.values(), key=lambda i: i.key)
+
+
+def get_indicator(key: str) -> Indicator:
+    _discover()
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise DomainError("unknown_indicator", f"未知的指标“{key}”", {"key": key}) from None
+
+
+def dimension_key(key: str, label: str) -> str:
+    return f"{key}[{label}]"
+
+
+def _scoped(indicator: Indicator, params: Params, actor) -> QuerySet:
+    from jianguan.org.selectors import scope_q  # org sits above core
+
+    qs = indicator.queryset()
+    path = indicator.scope_field
+    if params.scope.kind == "station":
+        qs = qs.filter(**{f"{path}__station__code": params.scope.code})
+    elif params.scope.kind == "subdistrict":
+        qs = qs.filter(**{f"{path}__code": params.scope.code})
+    if actor is not None:
+        qs = qs.filter(scope_q(actor=actor, subdistrict_field=path))
+    return qs
+
+
+def _aggregate(indicator: Indicator, params: Params):
+    cond = indicator.condition(params)
+    if indicator.aggregate == "sum":
+        return Sum(indicator.sum_field, filter=cond)
+    return Count("pk", filter=cond)
+
+
+def _rate(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | Decimal | None]:
+    """Values for the given keys and their dimension parts (`KEY[维度值]`), one query per source."""
+    wanted = {get_indicator(k) for k in keys}
+    for ind in list(wanted):
+        if ind.is_rate:
+            wanted |= {get_indicator(ind.numerator), get_indicator(ind.denominator)}
+    by_source: dict[str, list[Indicator]] = {}
+    for ind in wanted:
+        if not ind.is_rate:
+            by_source.setdefault(ind.source or ind.key, []).append(ind)
+    values: dict[str, int | Decimal | None] = {}
+    for group in by_source.values():
+        values.update(_compute_group(sorted(group, key=lambda i: i.key), params, actor))
+    for ind in wanted:
+        if ind.is_rate:
+            values[ind.key] = _rate(values[ind.numerator], values[ind.denominator])
+    return values
+
+
+def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
+    qs = _scoped(group[0], params, actor)
+    aliases = {f"v{i}": ind for i, ind in enumerate(group)}
+    aggs = {alias: _aggregate(ind, params) for alias, ind in aliases.items()}
+    dims = sorted({ind.dimension.field for ind in group if ind.dimension})
+    values: dict = {ind.key: 0 for ind in group}
+    for ind in group:
+        if ind.dimension:
+            values.update({dimension_key(ind.key, label): 0 for _, label in ind.dimension.choices})
+    rows = qs.values(*dims).annotate(**aggs).order_by() if dims else [qs.aggregate(**aggs)]
+    for row in rows:
+        for alias, ind in aliases.items():
+            n = row[alias] or 0
+            values[ind.key] += n
+            if ind.dimension:
+                label = dict(ind.dimension.choices).get(row[ind.dimension.field])
+                if label is not None:
+                    values[dimension_key(ind.key, label)] += n
+    return values
+
+
+def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> QuerySet:
+    """Exactly the records a figure counts (a rate drills into its numerator)."""
+    indicator = get_indicator(key)
+    if indicator.is_rate:
+        return drilldown(indicator.numerator, params, actor, part)
+    qs = _scoped(indicator, params, actor).filter(indicator.condition(params))
+    if part is not None:
+        if indicator.dimension is None:
+            raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项")
+        value = next((v for v, label in indicator.dimension.choices if label == part), None)
+        if value is None:
+            raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项“{part}”")
+        qs = qs.filter(**{indicator.dimension.field: value})
+    return qs
+
+
+def column_value(record, path: str):
+    value = record
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if callable(value):
+            value = value()
+        if value is None:
+            return ""
+    return value
