@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+ECHARTS := node_modules/echarts/dist/echarts.min.js
 
 .PHONY: demo serve test test-sqlite test-postgres install install-test browser lint bench clean
 
@@ -12,13 +13,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python $(ECHARTS)
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(ECHARTS)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
+
+# Front-end assets (ECharts) come from npm, pinned by package-lock.json, and are served as static
+# files: no CDN. `npm ci` installs exactly the locked versions; rerun when the lockfile changes.
+$(ECHARTS): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "错误：未找到 npm。首页图表所需的 ECharts 须通过 npm 按 package-lock.json 安装，请先安装 Node.js 与 npm（如 apt-get install -y nodejs npm）后重试。" >&2; \
+		exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

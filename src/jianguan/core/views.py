@@ -1,3 +1,4 @@
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -7,7 +8,15 @@ from jianguan.businesses.selectors import business_counts
 from jianguan.org.choices import Role
 from jianguan.org.selectors import scope_label, station_list
 
+from .dashboard import dashboard_panels
 from .models import ProvisionalDeadline
+
+ECHARTS_STATIC = "vendor/echarts/echarts.min.js"
+
+
+def echarts_available() -> bool:
+    """ECharts comes from npm (make install); without it the dashboard falls back to tables."""
+    return finders.find(ECHARTS_STATIC) is not None
 
 
 def layout(request) -> dict:
@@ -39,7 +48,13 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"total": counts["total"], "by_type": by_type, "by_station": by_station},
+        {
+            "total": counts["total"],
+            "by_type": by_type,
+            "by_station": by_station,
+            "panels": dashboard_panels(actor=request.user),
+            "echarts_available": echarts_available(),
+        },
     )
 
 
