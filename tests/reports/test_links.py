@@ -1,0 +1,78 @@
+"""Acceptance: every number of every built-in template's HTML links to a list whose count equals it."""
+
+import html
+import re
+
+import pytest
+
+from jianguan.core.indicators import get_indicator
+from jianguan.demo.district import build_businesses, build_org
+from jianguan.org.models import User
+from jianguan.reports import engine
+
+pytestmark = pytest.mark.django_db
+
+FIGURE = re.compile(r'<a class="figure" href="([^"]+)" data-key="([^"]+)"[^>]*>([^<]*)</a>')
+TOTAL = re.compile(r'data-total="(\d+)"')
+PARAMETER_SETS = [{"period": "2026H1"}, {"as_of": "2025-12-31"}, {"period": "2025Q4"}]
+
+
+@pytest.fixture
+def demo(db):
+    _, subdistricts, _ = build_org()
+    build_businesses(subdistricts, 800, seed=3)
+    return subdistricts
+
+
+def _figures(page: str) -> list[tuple[str, str, str]]:
+    return [(html.unescape(href), html.unescape(key), text) for href, key, text in FIGURE.findall(page)]
+
+
+def _check_every_figure(client, template: str, query: dict) -> int:
+    response = client.get("/reports/", {"template": template, **query})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    page = response.content.decode()
+    figures = _figures(page)
+    assert figures, f"{template}: no linked figure in the page"
+    for href, key, text in figures:
+        drill = client.get(href)
+        assert drill.status_code == 200, (key, href)
+        total = TOTAL.search(drill.content.decode())
+        assert total, (key, href)
+        if get_indicator(key.split("[")[0]).is_rate:
+            continue  # a rate drills into its numerator's records
+        assert int(total[1]) == int(text), f"{template} {query} {key}: figure {text}, drill-down {total[1]}"
+    return len(figures)
+
+
+@pytest.mark.parametrize("template", sorted(engine._builtin_files()))
+def test_every_figure_of_every_builtin_template_links_to_its_records(client, demo, template):
+    client.force_login(User.objects.get(username="tezhong"))  # department: the whole bureau
+    for query in PARAMETER_SETS:
+        assert _check_every_figure(client, template, query) > 0
+    # a subdistrict scope
+    assert _check_every_figure(client, template, {"period": "2026H1", "scope": f"subdistrict:{demo[0].code}"}) > 0
+
+
+@pytest.mark.parametrize("template", sorted(engine._builtin_files()))
+def test_station_user_figures_link_to_their_records(client, demo, template):
+    station_user = User.objects.get(username="suo1")
+    client.force_login(station_user)
+    code = station_user.org_unit.code
+    for query in PARAMETER_SETS:
+        assert _check_every_figure(client, template, {**query, "scope": f"station:{code}"}) > 0
+    sub = next(s for s in demo if s.station_id == station_user.org_unit_id)
+    assert _check_every_figure(client, template, {"period": "2026H1", "scope": f"subdistrict:{sub.code}"}) > 0
+
+
+def test_figures_are_nonzero_on_the_demo_and_station_totals_are_smaller(client, demo):
+    """Guard against a vacuous pass: the demo has businesses, and a station sees fewer than the bureau."""
+    client.force_login(User.objects.get(username="tezhong"))
+    bureau = {k: int(t) for _, k, t in _figures(client.get("/reports/", {"template": "work_summary", "period": "2026H1"}).content.decode())}
+    client.force_login(User.objects.get(username="suo1"))
+    station_user = User.objects.get(username="suo1")
+    station = {k: int(t) for _, k, t in _figures(client.get(
+        "/reports/", {"template": "work_summary", "period": "2026H1", "scope": f"station:{station_user.org_unit.code}"}
+    ).content.decode())}
+    assert bureau["businesses.active"] > 700
+    assert 0 < station["businesses.active"] < bureau["businesses.active"]
