@@ -107,7 +107,20 @@ def test_builtin_templates_are_valid(org):
         assert check_template(body)[0] == [], key
 
 
-@pytest.mark.xfail(reason="check_template does not check attributes of loop variables: an empty loop hides a typo")
 def test_a_typo_inside_a_loop_over_no_parts_is_still_refused(org):
     with pytest.raises(TemplateInvalid):
         _render("{% for p in businesses.active.nonzero_parts %}{{ p.labl }}{% endfor %}")
+
+
+def test_unknown_filter_is_refused_with_its_line(org):
+    from jianguan.reports.templating import check_template
+
+    problems, _ = check_template("第一行\n{{ businesses.new | foo }}")
+    assert [(p.line, p.message) for p in problems] == [(2, "模板语法错误：没有名为“foo”的过滤器")]
+
+
+def test_missing_endif_is_explained_in_chinese(org):
+    from jianguan.reports.templating import check_template
+
+    problems, _ = check_template("标题\n{% if businesses.new %}有新增")
+    assert problems[0].line == 2 and "缺少 {% endif %}" in problems[0].message

@@ -40,17 +40,20 @@ def environment(html: bool) -> SandboxedEnvironment:
 
 
 _SYNTAX_HINTS = [
-    (re.compile(r"unexpected end of template"), "模板意外结束（可能缺少 {% endif %} 或 {% endfor %}）"),
-    (re.compile(r"Encountered unknown tag '(\w+)'"), r"未知的标签“\1”"),
-    (re.compile(r"unexpected '(.+)'"), r"意外的符号“\1”"),
-    (re.compile(r"expected token '(.+)', got '(.+)'"), r"此处应为“\1”，实为“\2”"),
+    (re.compile(r"unexpected end of template.*", re.I | re.S), "模板意外结束（可能缺少 {% endif %} 或 {% endfor %}）"),
+    (re.compile(r"Encountered unknown tag '(\w+)'.*", re.I | re.S), r"未知的标签“\1”"),
+    (re.compile(r"expected an expression.*", re.I | re.S), "此处缺少表达式（如 {{ }} 中间为空）"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'.*", re.I | re.S), r"此处应为“\1”，实为“\2”"),
+    (re.compile(r"unexpected '(.+?)'.*", re.I | re.S), r"意外的符号“\1”"),
+    (re.compile(r"No filter named '(.+?)'.*", re.I | re.S), r"没有名为“\1”的过滤器"),
+    (re.compile(r"No test named '(.+?)'.*", re.I | re.S), r"没有名为“\1”的判断"),
 ]
 
 
 def _syntax_message(exc: TemplateSyntaxError) -> str:
     for pattern, text in _SYNTAX_HINTS:
-        if pattern.search(exc.message or ""):
-            return "模板语法错误：" + pattern.sub(text, pattern.search(exc.message).group(0))
+        if found := pattern.search(exc.message or ""):
+            return "模板语法错误：" + found.expand(text)
     return f"模板语法错误：{exc.message}"
 
 
@@ -71,6 +74,7 @@ def check_template(body: str) -> tuple[list[TemplateProblem], set[str]]:
     env = environment(html=False)
     try:
         ast = env.parse(body, name=TEMPLATE_NAME)
+        env.compile(body, name=TEMPLATE_NAME)  # unknown filters and tests surface only when compiling
     except TemplateSyntaxError as exc:
         return [TemplateProblem(exc.lineno, _syntax_message(exc))], set()
     indicators = {i.key: i for i in all_indicators()}
@@ -79,8 +83,14 @@ def check_template(body: str) -> tuple[list[TemplateProblem], set[str]]:
     problems, used = [], set()
     # Outermost chains only: `a.b.c` is checked once, not as `a.b` and `a.b.c`.
     outer = _outer_chains(ast)
+    part_vars = _part_loop_vars(ast, roots)
     for node in outer:
         root, steps = _chain(node)
+        if root in part_vars:
+            if steps and (steps[0][0] != "attr" or steps[0][1] not in FIGURE_ATTRS):
+                name = steps[0][1]
+                problems.append(TemplateProblem(node.lineno, f"分项“{root}”没有属性“{name}”（可用：{'、'.join(sorted(FIGURE_ATTRS))}）"))
+            continue
         if root not in roots or root in stored:
             continue
         problem, key = _resolve(root, steps, indicators)
@@ -96,6 +106,17 @@ def check_template(body: str) -> tuple[list[TemplateProblem], set[str]]:
             problems.append(TemplateProblem(name.lineno, f"占位符“{name.name}”不完整，应写成如 {name.name}.指标"))
     problems.sort(key=lambda p: (p.line or 0, p.message))
     return problems, used
+
+
+def _part_loop_vars(ast, roots) -> set[str]:
+    """Names bound by `{% for p in <indicator>.parts|nonzero_parts %}`: each p is a figure too."""
+    names = set()
+    for loop in ast.find_all(nodes.For):
+        root, steps = _chain(loop.iter)
+        if root in roots and steps and steps[-1] in (("attr", "parts"), ("attr", "nonzero_parts")):
+            if isinstance(loop.target, nodes.Name):
+                names.add(loop.target.name)
+    return names
 
 
 def _outer_chains(ast) -> list:
