@@ -129,3 +129,19 @@ def test_sheet_titles_are_valid_and_unique():
     assert len(long) == 31
     again = sheet_title("很" * 40, taken)
     assert len(again) == 31 and again.endswith("(2)")
+
+
+def test_value_rows_match_column_value(report):
+    """The fast path (values_list, choices mapped) gives the same cells as column_value on instances."""
+    from jianguan.businesses.indicators import COLUMNS
+    from jianguan.businesses.models import Business
+    from jianguan.core.indicators import Column
+
+    qs = Business.objects.select_related("subdistrict").order_by("pk")
+    assert xlsx_out._value_plan(Business, COLUMNS) is not None
+    assert xlsx_out._value_plan(Business, (Column("记录", "__str__"),)) is None
+    assert xlsx_out._value_plan(Business, (Column("街道", "subdistrict"),)) is None
+    fast = list(xlsx_out._records(qs, COLUMNS))
+    slow = [tuple(xlsx_out._cell_value(xlsx_out.column_value(b, c.path)) for c in COLUMNS) for b in qs]
+    assert fast == slow and len(fast) == Business.objects.count()
+    assert list(xlsx_out._records(qs, xlsx_out.FALLBACK_COLUMNS)) == [(str(b),) for b in qs]

@@ -157,7 +157,7 @@ def _drilldown_sheets(workbook, report, key: str, actor, titles) -> None:
     qs = drilldown(key, report.params, actor=actor)
     if not qs.ordered:
         qs = qs.order_by("pk")
-    records = (tuple(_cell_value(column_value(record, c.path)) for c in columns) for record in qs.iterator(chunk_size=2000))
+    records = _records(qs, columns)
     sample = list(itertools.islice(records, WIDTH_SAMPLE))
     rows = itertools.chain(sample, records)
     headers = [c.header for c in columns]
@@ -180,6 +180,56 @@ def _drilldown_sheets(workbook, report, key: str, actor, titles) -> None:
         if following is None:
             return
         rows = itertools.chain([following], rows)
+
+
+CHUNK = 2000
+DISPLAY = re.compile(r"^get_(\w+)_display$")
+
+
+def _records(qs, columns):
+    """Rows of cell values. Columns that are plain field paths (and get_FOO_display) are read as
+    values, without building model instances; anything else goes through column_value()."""
+    plan = _value_plan(qs.model, columns)
+    if plan is None:
+        for record in qs.iterator(chunk_size=CHUNK):
+            yield tuple(_cell_value(column_value(record, c.path)) for c in columns)
+        return
+    lookups = [lookup for lookup, _ in plan]
+    displays = [choices for _, choices in plan]
+    for values in qs.values_list(*lookups).iterator(chunk_size=CHUNK):
+        yield tuple(
+            _cell_value(value if choices is None or value is None else choices.get(value, value))
+            for value, choices in zip(values, displays, strict=True)
+        )
+
+
+def _value_plan(model, columns) -> list[tuple[str, dict | None]] | None:
+    plan = []
+    for column in columns:
+        parts = column.path.split(".")
+        choices = None
+        if m := DISPLAY.match(parts[-1]):
+            parts[-1] = m[1]
+        current, lookup = model, []
+        for index, name in enumerate(parts):
+            try:
+                field = current._meta.get_field(name)
+            except Exception:  # not a field: a property or method
+                return None
+            lookup.append(name)
+            last = index == len(parts) - 1
+            if field.is_relation:
+                if last or field.many_to_many or field.one_to_many:
+                    return None  # a related object is printed with str(): leave it to column_value
+                current = field.related_model
+            elif not last:
+                return None
+            elif m:
+                if not field.choices:
+                    return None
+                choices = {k: str(v) for k, v in field.flatchoices}
+        plan.append(("__".join(lookup), choices))
+    return plan
 
 
 def _cell_value(value):
