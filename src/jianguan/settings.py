@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jianguan.core",
     "jianguan.org",
     "jianguan.businesses",
+    "jianguan.equipment",
     "jianguan.demo",
     "jianguan.reports",
 ]

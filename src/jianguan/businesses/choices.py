@@ -22,3 +22,14 @@ class LicenceKind(models.TextChoices):
     INDUSTRIAL_PRODUCT = "industrial_product", "工业产品生产许可证"
     SPECIAL_EQUIPMENT = "special_equipment", "特种设备生产许可证"
     OTHER = "other", "其他"
+
+
+class KeyUnitKind(models.TextChoices):
+    SCHOOL = "school", "学校、幼儿园"
+    HOSPITAL = "hospital", "医院"
+    STATION = "station", "车站、机场、码头"
+    MALL = "mall", "商场、超市"
+    PARK = "park", "公园、旅游景区"
+    CROWDED = "crowded", "其他人员密集场所"
+    ACCIDENT = "accident", "近两年发生事故"
+    COMPLAINTS = "complaints", "投诉举报较多"

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from jianguan.org.models import Subdistrict
 
-from .choices import EntityType, LicenceKind, RegStatus
+from .choices import EntityType, KeyUnitKind, LicenceKind, RegStatus
 
 
 class Business(models.Model):
@@ -17,6 +17,11 @@ class Business(models.Model):
     established_on = models.DateField("成立日期")
     reg_status = models.CharField("登记状态", max_length=20, choices=RegStatus.choices, default=RegStatus.ACTIVE)
     status_date = models.DateField("状态日期", null=True, blank=True)
+    key_unit = models.CharField(
+        "重点单位类别", max_length=20, choices=KeyUnitKind.choices, blank=True,
+        help_text="学校、医院、车站、商场、公园等人员密集场所（特种设备重点监管）",
+    )
+    needs_verification = models.BooleanField("待核实", default=False, help_text="由其他台账导入时自动建立，登记信息尚待核实")
     version = models.IntegerField("版本", default=1)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -22,9 +22,20 @@ UNITS = ("户", "家", "台", "起", "批次", "件", "元", "%", "条", "人次
 
 @dataclass(frozen=True)
 class Dimension:
+    """What a figure is broken down by. `choices` are (stored value, key label) pairs in report order —
+    or a callable returning them, for reference tables — and `names` gives a label's display name
+    when the key uses a code (`equipment.registered[3000]` is 电梯)."""
+
     field: str  # model field path grouped by, e.g. "entity_type"
     label: str  # 主体类型
-    choices: tuple[tuple[str, str], ...]  # (stored value, Chinese label), in report order
+    choices: tuple[tuple[str, str], ...] | Callable[[], tuple[tuple[str, str], ...]] = ()
+    names: Callable[[], dict[str, str]] | None = None
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self.choices()) if callable(self.choices) else self.choices
+
+    def name_of(self, label: str) -> str:
+        return (self.names() if self.names else {}).get(label, label)
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Indicator:
     dimension: Dimension | None = None
     aggregate: str = "count"  # count | sum | rate
     sum_field: str = ""
+    distinct_field: str = ""  # count distinct values of this field instead of records (e.g. operators)
     numerator: str = ""  # rates: the indicators divided
     denominator: str = ""
     columns: tuple[Column, ...] = field(default_factory=tuple)
@@ -121,6 +133,8 @@ def _aggregate(indicator: Indicator, params: Params):
     cond = indicator.condition(params)
     if indicator.aggregate == "sum":
         return Sum(indicator.sum_field, filter=cond)
+    if indicator.distinct_field:
+        return Count(indicator.distinct_field, filter=cond, distinct=True)
     return Count("pk", filter=cond)
 
 
@@ -136,10 +150,11 @@ def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | 
     for ind in list(wanted):
         if ind.is_rate:
             wanted |= {get_indicator(ind.numerator), get_indicator(ind.denominator)}
-    by_source: dict[str, list[Indicator]] = {}
+    by_source: dict[tuple, list[Indicator]] = {}
     for ind in wanted:
         if not ind.is_rate:
-            by_source.setdefault(ind.source or ind.key, []).append(ind)
+            # A distinct count cannot be summed over groups, so it gets a pass of its own per source.
+            by_source.setdefault((ind.source or ind.key, bool(ind.distinct_field and not ind.dimension)), []).append(ind)
     values: dict[str, int | Decimal | None] = {}
     for group in by_source.values():
         values.update(_compute_group(sorted(group, key=lambda i: i.key), params, actor))
@@ -155,16 +170,18 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
     aggs = {alias: _aggregate(ind, params) for alias, ind in aliases.items()}
     dims = sorted({ind.dimension.field for ind in group if ind.dimension})
     values: dict = {ind.key: 0 for ind in group}
+    labels = {}
     for ind in group:
         if ind.dimension:
-            values.update({dimension_key(ind.key, label): 0 for _, label in ind.dimension.choices})
+            labels[ind.key] = dict(ind.dimension.pairs())
+            values.update({dimension_key(ind.key, label): 0 for label in labels[ind.key].values()})
     rows = qs.values(*dims).annotate(**aggs).order_by() if dims else [qs.aggregate(**aggs)]
     for row in rows:
         for alias, ind in aliases.items():
             n = row[alias] or 0
             values[ind.key] += n
             if ind.dimension:
-                label = dict(ind.dimension.choices).get(row[ind.dimension.field])
+                label = labels[ind.key].get(row[ind.dimension.field])
                 if label is not None:
                     values[dimension_key(ind.key, label)] += n
     return values
@@ -179,7 +196,7 @@ def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> 
     if part is not None:
         if indicator.dimension is None:
             raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项")
-        value = next((v for v, label in indicator.dimension.choices if label == part), None)
+        value = next((v for v, label in indicator.dimension.pairs() if label == part), None)
         if value is None:
             raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项“{part}”")
         qs = qs.filter(**{indicator.dimension.field: value})

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from jianguan.core.indicators import Indicator, dimension_key
 
 # What a template may ask of a figure, besides printing it.
-FIGURE_ATTRS = frozenset({"value", "label", "unit", "key", "parts", "nonzero_parts", "definition"})
+FIGURE_ATTRS = frozenset({"value", "label", "name", "unit", "key", "parts", "nonzero_parts", "definition"})
 
 
 def format_number(value) -> str:
@@ -30,19 +30,20 @@ class Figure:
         self.unit = indicator.unit
         self.definition = indicator.definition
         self.label = part or indicator.label
+        self.name = indicator.dimension.name_of(part) if part and indicator.dimension else self.label
 
     @property
     def parts(self) -> list["Figure"]:
         if self._part or not self._indicator.dimension:
             return []
-        return [Figure(self._indicator, self._values, self._link, label) for _, label in self._indicator.dimension.choices]
+        return [Figure(self._indicator, self._values, self._link, label) for _, label in self._indicator.dimension.pairs()]
 
     @property
     def nonzero_parts(self) -> list["Figure"]:
         return [p for p in self.parts if p.value]
 
     def __getitem__(self, label: str) -> "Figure":
-        if self._part or not self._indicator.dimension or label not in dict(self._indicator.dimension.choices).values():
+        if self._part or not self._indicator.dimension or label not in dict(self._indicator.dimension.pairs()).values():
             raise KeyError(label)
         return Figure(self._indicator, self._values, self._link, label)
 
@@ -54,7 +55,7 @@ class Figure:
         if self._link is None:
             return str(text)
         href = escape(self._link(self._indicator.key, self._part))
-        title = escape(f"{self._indicator.label}{'（' + self._part + '）' if self._part else ''}：{self.definition}")
+        title = escape(f"{self._indicator.label}{'（' + self.name + '）' if self._part else ''}：{self.definition}")
         return str(Markup(f'<a class="figure" href="{href}" data-key="{escape(self.key)}" title="{title}">{text}</a>'))
 
     def __bool__(self) -> bool:

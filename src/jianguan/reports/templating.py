@@ -145,7 +145,7 @@ def _resolve(root: str, steps, indicators) -> tuple[str | None, str | None]:
     path = root
     for i, (kind, name) in enumerate(steps):
         if kind != "attr":
-            return f"占位符“{path}”后的下标无效", None
+            return f"占位符“{path}”不完整，下标前应写到具体指标", None
         path = f"{path}.{name}"
         if path in indicators:
             rest = steps[i + 1 :]
@@ -160,8 +160,8 @@ def _check_rest(key: str, rest, indicator) -> str | None:
         return None
     kind, name = rest[0]
     if kind == "item":
-        labels = [label for _, label in indicator.dimension.choices] if indicator.dimension else []
-        if name not in labels:
+        labels = [label for _, label in indicator.dimension.pairs()] if indicator.dimension else []
+        if name is not None and name not in labels:  # a computed subscript is checked when rendering
             return f"指标“{key}”没有分项“{name}”" + (f"（可用：{'、'.join(labels)}）" if labels else "")
         rest = rest[1:]
         if not rest:

@@ -358,7 +358,7 @@ def _key_order(keys) -> list[str]:
         except DomainError:
             continue
         if indicator.dimension:
-            order.extend(dimension_key(key, label) for _, label in indicator.dimension.choices)
+            order.extend(dimension_key(key, label) for _, label in indicator.dimension.pairs())
     return order
 
 

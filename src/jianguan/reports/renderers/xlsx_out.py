@@ -74,7 +74,7 @@ def indicator_rows(report) -> list[tuple]:
         indicator = get_indicator(key)
         wanted = [(key, "")]
         if indicator.dimension:
-            wanted += [(f"{key}[{label}]", label) for _, label in indicator.dimension.choices]
+            wanted += [(f"{key}[{label}]", label) for _, label in indicator.dimension.pairs()]
         for full_key, part in wanted:
             if full_key in report.values and full_key not in seen:
                 seen.add(full_key)

@@ -1,0 +1,169 @@
+"""Every write about special equipment: registration, status changes, examinations, refresh, tasks."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from jianguan.core.calendar import add_working_days
+from jianguan.core.errors import ConcurrentEdit, DomainError, PermissionDenied
+from jianguan.core.rules import rule_value
+from jianguan.core.services import acting, validation_error
+from jianguan.org.choices import Role
+from jianguan.org.models import User
+from jianguan.org.selectors import subdistricts_in_scope
+
+from .choices import DueState, EquipmentStatus, ExamConclusion, TaskKind, TaskStatus
+from .models import Equipment, Examination, FollowUpTask
+from .rules import add_months, can_transition, cycle_rule_keys
+from .selectors import equipment_get
+
+
+def _check_writer(actor: User | None, equipment: Equipment) -> None:
+    if actor is None:
+        return  # system jobs and imports by the command line act bureau-wide
+    if actor.role == Role.LEADERSHIP:
+        raise PermissionDenied("局领导账号只读，不能修改特种设备台账")
+    if not subdistricts_in_scope(actor=actor).filter(pk=equipment.subdistrict_id).exists():
+        raise PermissionDenied(f"“{equipment.subdistrict}”不在您的辖区范围内")
+
+
+def _save(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+    obj.save()
+
+
+def estimated_due(equipment: Equipment, since: dt.date) -> dt.date | None:
+    """Estimate from the cycle rules, only for a device with no examination report."""
+    for key in cycle_rule_keys(equipment.variety_id, equipment.category_id, equipment.type_id):
+        try:
+            return add_months(since, int(rule_value(key, on=since)))
+        except DomainError:
+            continue
+    return None
+
+
+@transaction.atomic
+def equipment_register(*, actor: User | None, ip: str | None = None, **fields) -> Equipment:
+    equipment = Equipment(**fields)
+    if equipment.type_id and not equipment.type.registrable:
+        raise DomainError("not_registrable", f"{equipment.type}不办理使用登记", {"field": "type"})
+    _check_writer(actor, equipment)
+    if equipment.next_due is None and equipment.status == EquipmentStatus.IN_USE:
+        equipment.next_due = estimated_due(equipment, equipment.registered_on)
+        equipment.next_due_estimated = equipment.next_due is not None
+    with acting(actor, ip):
+        _save(equipment)
+    return equipment
+
+
+@transaction.atomic
+def equipment_transition(*, actor: User | None, pk: int, version: int, status: str, on: dt.date, ip: str | None = None) -> Equipment:
+    equipment = Equipment.objects.select_for_update().get(pk=equipment_get(actor=actor, pk=pk).pk) if actor else (
+        Equipment.objects.select_for_update().get(pk=pk)
+    )
+    if equipment.version != version:
+        raise ConcurrentEdit()
+    _check_writer(actor, equipment)
+    if not can_transition(equipment.status, status):
+        raise DomainError(
+            "invalid_transition",
+            f"设备状态不能由“{equipment.get_status_display()}”变为“{EquipmentStatus(status).label}”"
+            + ("（报废、注销为最终状态）" if equipment.status in (EquipmentStatus.SCRAPPED, EquipmentStatus.DEREGISTERED) else ""),
+        )
+    if equipment.sealed and status == EquipmentStatus.IN_USE:
+        raise DomainError("sealed", "设备已被查封，须先解除查封才能恢复使用")
+    equipment.status, equipment.status_date = status, on
+    equipment.version += 1
+    with acting(actor, ip):
+        _save(equipment)
+    return equipment
+
+
+@transaction.atomic
+def examination_record(
+    *, actor: User | None, equipment: Equipment, date: dt.date, conclusion: str, next_due: dt.date | None,
+    institution: str = "", report_no: str = "", ip: str | None = None,
+) -> Examination:
+    """Record a periodic examination; the device's next due date becomes the latest report's."""
+    _check_writer(actor, equipment)
+    if next_due is not None and next_due <= date:
+        raise DomainError("next_due_before_exam", "下次检验日期必须晚于检验日期", {"field": "next_due"})
+    exam = Examination(
+        equipment=equipment, date=date, conclusion=conclusion, next_due=next_due, institution=institution, report_no=report_no
+    )
+    with acting(actor, ip):
+        _save(exam)
+        latest = equipment.examinations.order_by("-date").first()
+        if latest.pk == exam.pk:
+            Equipment.objects.filter(pk=equipment.pk).update(
+                next_due=next_due, next_due_estimated=False, last_conclusion=conclusion, version=equipment.version + 1
+            )
+    return exam
+
+
+def _state_case(on: dt.date, warning_days: int) -> Case:
+    return Case(
+        When(~Q(status=EquipmentStatus.IN_USE), then=Value(DueState.NOT_APPLICABLE)),
+        When(last_conclusion=ExamConclusion.FAILED, then=Value(DueState.FAILED)),
+        When(next_due__isnull=True, then=Value(DueState.NOT_APPLICABLE)),
+        When(next_due__lt=on, then=Value(DueState.OVERDUE)),
+        When(next_due__lte=on + dt.timedelta(days=warning_days), then=Value(DueState.WARNING)),
+        default=Value(DueState.NORMAL),
+    )
+
+
+@dataclass
+class RefreshResult:
+    on: dt.date
+    changed: int
+    tasks_opened: int
+
+
+@transaction.atomic
+def equipment_refresh(*, on: dt.date, dry_run: bool = False) -> RefreshResult:
+    """Recompute every device's due state in one set-based UPDATE (only rows whose state changes),
+    then open one follow-up task per overdue device that has none for its current due date.
+    Idempotent: running it twice on the same day changes nothing the second time."""
+    warning_days = int(rule_value("equipment.due_warning_days", on=on))
+    state = _state_case(on, warning_days)
+    stale = Equipment.objects.exclude(due_state=state)
+    changed = stale.count() if dry_run else stale.update(due_state=state, due_state_on=on)
+    has_task = FollowUpTask.objects.filter(kind=TaskKind.EXAM_OVERDUE, equipment=OuterRef("pk"), reference_due=OuterRef("next_due"))
+    needing = (
+        Equipment.objects.filter(status=EquipmentStatus.IN_USE, next_due__lt=on)
+        .exclude(last_conclusion=ExamConclusion.FAILED)
+        .filter(~Exists(has_task))
+        .values_list("pk", "next_due", "subdistrict__station_id")
+    )
+    if dry_run:
+        return RefreshResult(on, changed, needing.count())
+    due_on = add_working_days(on, int(rule_value("equipment.overdue_task_working_days", on=on))).date
+    tasks = [
+        FollowUpTask(
+            kind=TaskKind.EXAM_OVERDUE, equipment_id=pk, station_id=station, reference_due=next_due, opened_on=on, due_on=due_on
+        )
+        for pk, next_due, station in needing
+    ]
+    FollowUpTask.objects.bulk_create(tasks, batch_size=2000, ignore_conflicts=True)
+    return RefreshResult(on, changed, len(tasks))
+
+
+@transaction.atomic
+def task_complete(*, actor: User, pk: int, note: str) -> FollowUpTask:
+    task = FollowUpTask.objects.select_for_update().select_related("equipment").get(pk=pk)
+    _check_writer(actor, task.equipment)
+    if task.status != TaskStatus.OPEN:
+        raise DomainError("task_closed", "该任务已办结")
+    if not note.strip():
+        raise DomainError("note_required", "请填写办理情况", {"field": "note"})
+    task.status, task.note, task.closed_at = TaskStatus.DONE, note.strip(), timezone.now()
+    with acting(actor):
+        task.save(update_fields=["status", "note", "closed_at"])
+    return task
