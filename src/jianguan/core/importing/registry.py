@@ -9,6 +9,8 @@ from .ledger import Ledger
 
 _LEDGERS: dict[str, str] = {
     "businesses": "jianguan.businesses.resources:BUSINESS_LEDGER",
+    "equipment": "jianguan.equipment.resources:EQUIPMENT_LEDGER",
+    "producers": "jianguan.equipment.resources:PRODUCER_LEDGER",
     "subdistricts": "jianguan.org.resources:SUBDISTRICT_LEDGER",
 }
 

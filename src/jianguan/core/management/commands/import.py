@@ -1,4 +1,5 @@
-"""`jianguan import LEDGER FILE [--dry-run] [--user USERNAME]`: import a ledger from .xlsx or .csv."""
+"""`jianguan import LEDGER FILE [--dry-run] [--user USERNAME] [--create-operators]`: import a ledger
+from .xlsx or .csv."""
 
 from pathlib import Path
 
@@ -29,13 +30,24 @@ class Command(BaseCommand):
         parser.add_argument("file", help=".xlsx 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只校验并统计新增/更新/未变/错误，不写入")
         parser.add_argument("--user", help="以该用户名的身份导入（决定辖区范围并记入审计）")
+        parser.add_argument(
+            "--create-operators",
+            action="store_true",
+            help="仅用于 equipment 台账：使用单位不在市场主体台账中时，按使用单位名称新建并标记为待核实",
+        )
 
-    def handle(self, *args, ledger, file, dry_run=False, user=None, **options):
+    def handle(self, *args, ledger, file, dry_run=False, user=None, create_operators=False, **options):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         actor = resolve_actor(user)
         the_ledger = get_ledger(ledger)
+        # A ledger with per-run options gets a fresh instance, which also reports what it created.
+        for_run = getattr(the_ledger, "for_run", None)
+        if for_run is not None:
+            the_ledger = for_run(create_operators=create_operators)
+        elif create_operators:
+            raise CommandError(f"台账“{ledger}”不支持 --create-operators（仅用于 equipment 台账）")
         try:
             result = run_import(
                 the_ledger, path, actor=actor, dry_run=dry_run, progress=terminal_progress(self.stderr._out)
@@ -44,6 +56,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         if result.accepted:
             for line in summary_lines(result):
+                self.stdout.write(line)
+            for line in getattr(the_ledger, "notes", lambda **_: [])(dry_run=dry_run):
                 self.stdout.write(line)
             if result.batch is not None:
                 self.stdout.write(f"导入批次编号：{result.batch.pk}")
