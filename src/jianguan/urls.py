@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("businesses/", include("jianguan.businesses.urls")),
+    path("equipment/", include("jianguan.equipment.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,8 @@ from jianguan.core.services import acting
 from jianguan.org.models import OrgUnit, User
 
 from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
+from ...equipment import SCALES as EQUIPMENT_SCALES
+from ...equipment import build_equipment
 
 
 class Command(BaseCommand):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, if_empty, dry_run, **options):
         count = SCALES[scale]
         if dry_run:
-            self.stdout.write(f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体（seed={seed}）")
+            self.stdout.write(
+                f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备（seed={seed}）"
+            )
             return
         if OrgUnit.objects.exists():
             if if_empty:
@@ -34,18 +39,20 @@ class Command(BaseCommand):
         with transaction.atomic():
             bureau, subdistricts, _ = build_org()
             total = build_businesses(subdistricts, count, seed, progress=self._progress)
+            equipment = build_equipment(subdistricts, EQUIPMENT_SCALES[scale], seed)
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
                     bureau,
                     action=LogEntry.Action.CREATE,
-                    changes={"演示辖区": [None, f"scale={scale} seed={seed} 市场主体{total}户"]},
+                    changes={"演示辖区": [None, f"scale={scale} seed={seed} 市场主体{total}户 特种设备{equipment.devices}台"]},
                     force_log=True,
                 )
         with connection.cursor() as cursor:
             # Fresh statistics, so the planner picks the covering indexes on a just-loaded table.
             cursor.execute("ANALYZE")
         self.stdout.write(f"已载入演示辖区：{total} 户市场主体，用时 {time.monotonic() - started:.1f} 秒。")
+        self.stdout.write(f"  {equipment.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
