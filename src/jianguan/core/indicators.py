@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .errors import DomainError
-from .periods import Params
+from .periods import Params, Scope
 
 UNITS = ("户", "家", "台", "起", "批次", "件", "元", "%", "条", "人次", "项", "份", "个", "名")
 
@@ -144,8 +144,18 @@ def _rate(numerator, denominator) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def effective_params(params: Params, actor) -> Params:
+    """A station user asking for the whole bureau gets their station: conditions that look at the
+    report's scope (e.g. "one device per operator within the scope") then see the same records."""
+    if actor is None or params.scope.kind != "bureau" or getattr(actor, "role", None) != "station" or not actor.org_unit_id:
+        return params
+    unit = actor.org_unit
+    return Params(params.as_of, params.period, Scope("station", unit.code, unit.name))
+
+
 def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | Decimal | None]:
     """Values for the given keys and their dimension parts (`KEY[维度值]`), one query per source."""
+    params = effective_params(params, actor)
     wanted = {get_indicator(k) for k in keys}
     for ind in list(wanted):
         if ind.is_rate:
@@ -189,6 +199,7 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
 
 def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> QuerySet:
     """Exactly the records a figure counts (a rate drills into its numerator)."""
+    params = effective_params(params, actor)
     indicator = get_indicator(key)
     if indicator.is_rate:
         return drilldown(indicator.numerator, params, actor, part)
