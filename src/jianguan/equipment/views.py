@@ -240,8 +240,8 @@ def equipment_export(request):
     sheet = workbook.create_sheet("特种设备台账")
     sheet.append(headers)
     for row in rows:
-        # Everything as text: registration codes and USCCs must not become numbers.
-        sheet.append(["" if v is None else str(v) for v in row])
+        # Everything as text (registration codes and USCCs must not become numbers); empty cells are left out.
+        sheet.append([None if v is None or v == "" else str(v) for v in row])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)
