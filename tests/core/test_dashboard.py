@@ -70,7 +70,7 @@ def test_registry_register_visible_and_validate(org):
     data = registry.data(org.users.east)
     assert data[0] == {
         "key": "demo.a", "title": "甲", "wide": False, "type": "pie", "categories": ["x", "y"],
-        "series": [{"name": "件数", "data": [1, 2]}], "unit": "件", "subtitle": "", "links": None,
+        "series": [{"name": "件数", "data": [1, 2]}], "unit": "件", "subtitle": "", "links": None, "stack": False,
     }
     with pytest.raises(ValueError, match="already registered"):
         registry.register("demo.a", "重复")(lambda actor: {})

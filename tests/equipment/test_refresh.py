@@ -58,3 +58,17 @@ def test_next_due_must_follow_the_examination(org):
     device = EquipmentFactory(subdistrict=org.subs["dongguan"])
     with pytest.raises(DomainError, match="晚于检验日期"):
         examination_record(actor=None, equipment=device, date=dt.date(2026, 3, 1), conclusion="passed", next_due=dt.date(2026, 2, 1))
+
+
+def test_recording_an_examination_restates_the_device_at_once(org):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    device = EquipmentFactory(subdistrict=org.subs["dongguan"], next_due=today - dt.timedelta(days=3), due_state="overdue")
+    examination_record(actor=None, equipment=device, date=today, conclusion="failed", next_due=today + dt.timedelta(days=365))
+    assert Equipment.objects.get(pk=device.pk).due_state == "failed"
+    examination_record(
+        actor=None, equipment=device, date=today + dt.timedelta(days=1), conclusion="passed_recheck",
+        next_due=today + dt.timedelta(days=366),
+    )
+    assert Equipment.objects.get(pk=device.pk).due_state == "normal"

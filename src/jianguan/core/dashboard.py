@@ -60,7 +60,11 @@ class Panel:
             "wide": self.wide,
             "type": raw["type"],
             "categories": [str(c) for c in raw["categories"]],
-            "series": [{"name": s["name"], "data": list(s["data"])} for s in raw["series"]],
+            "series": [
+                {"name": s["name"], "data": list(s["data"]), **({"color": s["color"]} if s.get("color") else {})}
+                for s in raw["series"]
+            ],
+            "stack": bool(raw.get("stack")),
             "unit": raw.get("unit", ""),
             "subtitle": raw.get("subtitle", ""),
             "links": list(raw["links"]) if raw.get("links") else None,

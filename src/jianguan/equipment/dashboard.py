@@ -36,6 +36,16 @@ def _in_use_counts(actor: User) -> dict[tuple[str, str], int]:
     return {(type_code, state): n for type_code, state, n in rows}
 
 
+# Traffic-light colours so the states read at a glance: normal, warning, overdue, failed.
+STATE_COLOURS = {
+    DueState.NORMAL: "#2e7d32",
+    DueState.WARNING: "#e0a100",
+    DueState.OVERDUE: "#d32f2f",
+    DueState.FAILED: "#7f1d1d",
+    DueState.NOT_APPLICABLE: "#9aa5b1",
+}
+
+
 @register_panel("equipment.in_use_by_type", "在用特种设备检验状态（按设备种类）", order=40)
 def in_use_by_type(actor: User) -> dict:
     counts = _in_use_counts(actor)
@@ -52,6 +62,7 @@ def in_use_by_type(actor: User) -> dict:
             {
                 "name": NO_DUE_LABEL if state == DueState.NOT_APPLICABLE else DueState(state).label,
                 "data": [counts.get((code, state), 0) for code in codes],
+                "color": STATE_COLOURS.get(state, "#9aa5b1"),
             }
             for state in states
         ],

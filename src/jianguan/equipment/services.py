@@ -83,6 +83,8 @@ def equipment_transition(*, actor: User | None, pk: int, version: int, status: s
     equipment.version += 1
     with acting(actor, ip):
         _save(equipment)
+    _restate(equipment.pk)
+    equipment.refresh_from_db(fields=["due_state", "due_state_on"])
     return equipment
 
 
@@ -105,6 +107,7 @@ def examination_record(
             Equipment.objects.filter(pk=equipment.pk).update(
                 next_due=next_due, next_due_estimated=False, last_conclusion=conclusion, version=equipment.version + 1
             )
+            _restate(equipment.pk)
     return exam
 
 
@@ -117,6 +120,13 @@ def _state_case(on: dt.date, warning_days: int) -> Case:
         When(next_due__lte=on + dt.timedelta(days=warning_days), then=Value(DueState.WARNING)),
         default=Value(DueState.NORMAL),
     )
+
+
+def _restate(pk: int) -> None:
+    """Bring one device's stored due state up to today after an edit, instead of waiting for the nightly refresh."""
+    today = timezone.localdate()
+    warning_days = int(rule_value("equipment.due_warning_days", on=today))
+    Equipment.objects.filter(pk=pk).update(due_state=_state_case(today, warning_days), due_state_on=today)
 
 
 @dataclass

@@ -124,16 +124,20 @@
     };
     option.series = panel.series.map(function (s, k) {
       return {
-        name: s.name, type: "bar", barMaxWidth: 46,
+        name: s.name, type: "bar", barMaxWidth: 46, stack: panel.stack ? "total" : undefined,
         data: s.data.map(function (v, i) { return { value: v, link: panel.links ? panel.links[i] : null }; }),
         itemStyle: {
-          borderRadius: [3, 3, 0, 0],
-          color: panel.series.length > 1 ? PALETTE[k % PALETTE.length] : {
+          borderRadius: panel.stack ? 0 : [3, 3, 0, 0],
+          color: s.color || (panel.series.length > 1 ? PALETTE[k % PALETTE.length] : {
             type: "linear", x: 0, y: 0, x2: 0, y2: 1,
             colorStops: [{ offset: 0, color: "#3a86c8" }, { offset: 1, color: "#1f4e8c" }]
-          }
+          })
         },
-        label: { show: true, position: "top", color: "#3e4c59", formatter: function (p) { return fmt(p.value); } },
+        // Stacked segments carry their number inside (hidden when zero); single bars on top.
+        label: panel.stack
+          ? { show: true, position: "inside", color: "#fff", fontSize: 11,
+              formatter: function (p) { return p.value ? fmt(p.value) : ""; } }
+          : { show: true, position: "top", color: "#3e4c59", formatter: function (p) { return fmt(p.value); } },
         emphasis: { itemStyle: { color: "#173b6a" } }
       };
     });
@@ -188,7 +192,9 @@
     var el = document.querySelector('[data-total-for="' + panel.key + '"]');
     if (!el || !panel.series.length) return;
     var label = panel.type === "line" ? "合计" : "总计";
-    el.innerHTML = '<span class="label">' + label + '</span><strong>' + fmt(sum(panel.series[0].data)) +
+    // A bar chart's total is every series (stacked states add up); a pie or a line has one series.
+    var total = panel.type === "bar" ? sum(panel.series.map(function (s) { return sum(s.data); })) : sum(panel.series[0].data);
+    el.innerHTML = '<span class="label">' + label + '</span><strong>' + fmt(total) +
       '</strong><span class="unit">' + escapeHtml(panel.unit) + "</span>";
   }
 
