@@ -72,3 +72,31 @@ def test_recording_an_examination_restates_the_device_at_once(org):
         next_due=today + dt.timedelta(days=366),
     )
     assert Equipment.objects.get(pk=device.pk).due_state == "normal"
+
+
+def test_refresh_reaches_every_stale_state(org):
+    """Whatever state a device was left in, one refresh makes it what the rule says for the day."""
+    import itertools
+    import random
+
+    rng = random.Random(5)
+    on = dt.date(2026, 6, 15)
+    statuses = ["in_use", "idle", "scrapped", "deregistered"]
+    dues = [None, on - dt.timedelta(days=40), on - dt.timedelta(days=1), on, on + dt.timedelta(days=30),
+            on + dt.timedelta(days=31), on + dt.timedelta(days=400)]
+    conclusions = ["", "passed", "failed"]
+    stored = ["n/a", "normal", "warning", "overdue", "failed"]
+    devices = []
+    for status, due, conclusion, state in itertools.product(statuses, dues, conclusions, stored):
+        if rng.random() < 0.5:
+            continue
+        devices.append(EquipmentFactory(
+            subdistrict=org.subs["dongguan"], status=status, status_date=None if status == "in_use" else dt.date(2026, 1, 1),
+            next_due=due, last_conclusion=conclusion, due_state=state,
+        ))
+    equipment_refresh(on=on)
+    for device in Equipment.objects.filter(pk__in=[d.pk for d in devices]):
+        expected = due_state(status=device.status, next_due=device.next_due, last_conclusion=device.last_conclusion,
+                             on=on, warning_days=30)
+        assert device.due_state == expected, (device.status, device.next_due, device.last_conclusion)
+    assert equipment_refresh(on=on).changed == 0

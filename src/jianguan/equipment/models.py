@@ -70,7 +70,9 @@ class Equipment(models.Model):
                 fields=["type", "status", "registered_on", "status_date", "next_due", "subdistrict"], name="equipment_report_pass"
             ),
             models.Index(fields=["operator", "status"], name="equipment_operator"),
-            models.Index(fields=["status", "due_state"], name="equipment_due_state"),
+            # The refresh reads index ranges only: (in use, state, due date) and the rare failed devices.
+            models.Index(fields=["status", "due_state", "next_due"], name="equipment_due_state"),
+            models.Index(fields=["last_conclusion", "status"], name="equipment_last_conclusion"),
             models.Index(fields=["subdistrict", "status"], name="equipment_subdistrict"),
         ]
         constraints = [

@@ -136,22 +136,43 @@ class RefreshResult:
     tasks_opened: int
 
 
+def _stale_candidates(on: dt.date, warning_days: int) -> list[Q]:
+    """Where a stored state can be wrong on `on`, as index ranges over (status, due_state, next_due):
+    together they cover every device whose state changes, and each reads only its own range."""
+    in_use, horizon = Q(status=EquipmentStatus.IN_USE), on + dt.timedelta(days=warning_days)
+    na, normal, warning, overdue, failed = (
+        DueState.NOT_APPLICABLE, DueState.NORMAL, DueState.WARNING, DueState.OVERDUE, DueState.FAILED,
+    )
+    return [
+        Q(status__in=[EquipmentStatus.IDLE, EquipmentStatus.SCRAPPED, EquipmentStatus.DEREGISTERED]) & ~Q(due_state=na),
+        Q(last_conclusion=ExamConclusion.FAILED) & in_use & ~Q(due_state=failed),
+        in_use & Q(due_state=failed),
+        in_use & Q(due_state__in=[na, normal, warning], next_due__lt=on),
+        in_use & Q(due_state__in=[na, normal, overdue], next_due__gte=on, next_due__lte=horizon),
+        in_use & Q(due_state__in=[na, warning, overdue], next_due__gt=horizon),
+        in_use & Q(due_state__in=[normal, warning, overdue], next_due__isnull=True),
+    ]
+
+
 @transaction.atomic
 def equipment_refresh(*, on: dt.date, dry_run: bool = False) -> RefreshResult:
-    """Recompute every device's due state in one set-based UPDATE (only rows whose state changes),
-    then open one follow-up task per overdue device that has none for its current due date.
-    Idempotent: running it twice on the same day changes nothing the second time."""
+    """Recompute due states set-based and open one follow-up task per overdue device that has none
+    for its current due date. Each statement reads one index range and writes only the rows whose
+    state changes, so a daily run costs what changed, not the whole ledger. Idempotent."""
     warning_days = int(rule_value("equipment.due_warning_days", on=on))
     state = _state_case(on, warning_days)
-    stale = Equipment.objects.exclude(due_state=state)
-    changed = stale.count() if dry_run else stale.update(due_state=state, due_state_on=on)
+    changed = 0
+    for candidates in _stale_candidates(on, warning_days):
+        stale = Equipment.objects.filter(candidates).exclude(due_state=state)
+        changed += stale.count() if dry_run else stale.update(due_state=state, due_state_on=on)
     has_task = FollowUpTask.objects.filter(kind=TaskKind.EXAM_OVERDUE, equipment=OuterRef("pk"), reference_due=OuterRef("next_due"))
-    needing = (
-        Equipment.objects.filter(status=EquipmentStatus.IN_USE, next_due__lt=on)
-        .exclude(last_conclusion=ExamConclusion.FAILED)
-        .filter(~Exists(has_task))
-        .values_list("pk", "next_due", "subdistrict__station_id")
+    # After the update the overdue devices are one index range; a dry run must read the dates instead.
+    overdue = (
+        Equipment.objects.filter(status=EquipmentStatus.IN_USE, next_due__lt=on).exclude(last_conclusion=ExamConclusion.FAILED)
+        if dry_run
+        else Equipment.objects.filter(status=EquipmentStatus.IN_USE, due_state=DueState.OVERDUE)
     )
+    needing = overdue.filter(~Exists(has_task)).values_list("pk", "next_due", "subdistrict__station_id")
     if dry_run:
         return RefreshResult(on, changed, needing.count())
     due_on = add_working_days(on, int(rule_value("equipment.overdue_task_working_days", on=on))).date
