@@ -182,6 +182,10 @@ def _examined_on_time(p: Params) -> Q:
     return _due_in_period(p) & Exists(later)
 
 
+def _due_dates_in_period(p: Params) -> Q:
+    return Q(next_due__gte=p.period.start, next_due__lte=p.period.end)
+
+
 def _due_in_period(p: Params) -> Q:
     due = F("next_due")
     in_use_then = Q(equipment__registered_on__lte=due) & (
@@ -302,6 +306,7 @@ register(
         condition=_due_in_period,
         scope_field="equipment__subdistrict",
         columns=EXAMINATION_COLUMNS,
+        where=_due_dates_in_period,
     )
 )
 register(
@@ -316,6 +321,7 @@ register(
         condition=_examined_on_time,
         scope_field="equipment__subdistrict",
         columns=EXAMINATION_COLUMNS,
+        where=_due_dates_in_period,
     )
 )
 _rate(

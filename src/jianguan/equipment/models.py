@@ -67,9 +67,11 @@ class Equipment(models.Model):
         indexes = [
             # Covers what the ledger's figures read, so a report is one index-only pass.
             models.Index(
-                fields=["type", "status", "registered_on", "status_date", "next_due", "subdistrict"], name="equipment_report_pass"
+                fields=["type", "status", "registered_on", "status_date", "next_due", "subdistrict", "insurance_until"],
+                name="equipment_report_pass",
             ),
-            models.Index(fields=["operator", "status"], name="equipment_operator"),
+            # Covers "each operator's first registered device" for the operator count.
+            models.Index(fields=["operator", "registered_on", "status", "status_date", "subdistrict"], name="equipment_operator"),
             # The refresh reads index ranges only: (in use, state, due date) and the rare failed devices.
             models.Index(fields=["status", "due_state", "next_due"], name="equipment_due_state"),
             models.Index(fields=["last_conclusion", "status"], name="equipment_last_conclusion"),

@@ -13,7 +13,7 @@ from jianguan.core.errors import ConcurrentEdit, DomainError, PermissionDenied
 from jianguan.core.rules import rule_value
 from jianguan.core.services import acting, validation_error
 from jianguan.org.choices import Role
-from jianguan.org.models import User
+from jianguan.org.models import Subdistrict, User
 from jianguan.org.selectors import subdistricts_in_scope
 
 from .choices import DueState, EquipmentStatus, ExamConclusion, TaskKind, TaskStatus
@@ -143,8 +143,12 @@ def _stale_candidates(on: dt.date, warning_days: int) -> list[Q]:
     na, normal, warning, overdue, failed = (
         DueState.NOT_APPLICABLE, DueState.NORMAL, DueState.WARNING, DueState.OVERDUE, DueState.FAILED,
     )
+    # One equality per status: SQLite's planner scans the table for an IN × IN over the index.
     return [
-        Q(status__in=[EquipmentStatus.IDLE, EquipmentStatus.SCRAPPED, EquipmentStatus.DEREGISTERED]) & ~Q(due_state=na),
+        *(
+            Q(status=status, due_state__in=[normal, warning, overdue, failed])
+            for status in (EquipmentStatus.IDLE, EquipmentStatus.SCRAPPED, EquipmentStatus.DEREGISTERED)
+        ),
         Q(last_conclusion=ExamConclusion.FAILED) & in_use & ~Q(due_state=failed),
         in_use & Q(due_state=failed),
         in_use & Q(due_state__in=[na, normal, warning], next_due__lt=on),
@@ -172,15 +176,18 @@ def equipment_refresh(*, on: dt.date, dry_run: bool = False) -> RefreshResult:
         if dry_run
         else Equipment.objects.filter(status=EquipmentStatus.IN_USE, due_state=DueState.OVERDUE)
     )
-    needing = overdue.filter(~Exists(has_task)).values_list("pk", "next_due", "subdistrict__station_id")
+    # Subdistricts map to stations in Python: a join here would make SQLite walk the ledger by subdistrict.
+    needing = overdue.filter(~Exists(has_task)).order_by().values_list("pk", "next_due", "subdistrict_id")
     if dry_run:
         return RefreshResult(on, changed, needing.count())
+    station_of = dict(Subdistrict.objects.values_list("pk", "station_id"))
     due_on = add_working_days(on, int(rule_value("equipment.overdue_task_working_days", on=on))).date
     tasks = [
         FollowUpTask(
-            kind=TaskKind.EXAM_OVERDUE, equipment_id=pk, station_id=station, reference_due=next_due, opened_on=on, due_on=due_on
+            kind=TaskKind.EXAM_OVERDUE, equipment_id=pk, station_id=station_of[sub], reference_due=next_due, opened_on=on,
+            due_on=due_on,
         )
-        for pk, next_due, station in needing
+        for pk, next_due, sub in needing
     ]
     FollowUpTask.objects.bulk_create(tasks, batch_size=2000, ignore_conflicts=True)
     return RefreshResult(on, changed, len(tasks))
