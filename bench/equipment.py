@@ -161,12 +161,18 @@ def make_rows(
         if status != "在用":
             status_date = (registered + dt.timedelta(days=rng.randrange(1, 300))).isoformat()
         exam = conclusion = next_due = ""
-        if rng.random() < 0.92:
-            # Next due dates from 60 days before the as-of date to two cycles after it: about 2-3 %
+        # Nearly every registered device has a report: a due date estimated from a registration in
+        # 2000-2025 is usually long past, and a district with one device in nine overdue is not real.
+        if rng.random() < 0.99:
+            # Next due dates from 12 days before the as-of date to a cycle or more after it: about 2-3 %
             # of the devices in use are overdue and 4-8 % due within 30 days.
-            due = as_of + dt.timedelta(days=rng.randrange(-60, max(cycle * 30, 400)))
+            due = as_of + dt.timedelta(days=rng.randrange(-12, max(cycle * 30, 400)))
             exam_date = add_months(due, -cycle)
-            if exam_date > registered:
+            if exam_date <= registered:
+                registered = exam_date - dt.timedelta(days=rng.randrange(30, 400))
+            if status_date and status_date <= registered.isoformat():
+                status_date = (registered + dt.timedelta(days=rng.randrange(1, 300))).isoformat()
+            if True:
                 c = rng.random()
                 conclusion = (
                     "合格"
