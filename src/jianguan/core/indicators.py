@@ -65,10 +65,26 @@ class Indicator:
     # A cheap, index-friendly superset of `condition` (e.g. a date range). When every figure of a pass
     # has one, the pass reads only the rows they admit instead of the whole table.
     where: Callable[[Params], Q] | None = None
+    # A figure that is arithmetic on others of the same pass, so the pass counts fewer things:
+    # ("+", a, b, …) sum, ("-", a, b) difference, ("[]", a, part) one part of a. Its `condition` still
+    # defines the drill-down, which must list exactly as many records (the link test checks it).
+    derived: tuple = ()
+    # With a `where` shared by its whole pass: the rest of the condition, counted inside that prefilter
+    # (condition must equal where & residual, which the drill-down uses).
+    residual: Callable[[Params], Q] | None = None
 
     @property
     def is_rate(self) -> bool:
         return self.aggregate == "rate"
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        if self.is_rate:
+            return (self.numerator, self.denominator)
+        if self.derived:
+            op, *args = self.derived
+            return (args[0],) if op == "[]" else tuple(args)
+        return ()
 
     def describe_params(self) -> str:
         return "截至日期" if self.uses == "as_of" else "统计期间"
@@ -132,8 +148,15 @@ def _scoped(indicator: Indicator, params: Params, actor) -> QuerySet:
     return qs
 
 
-def _aggregate(indicator: Indicator, params: Params):
-    cond = indicator.condition(params)
+def _shared_where(group: list[Indicator], params: Params) -> Q | None:
+    if not all(ind.where for ind in group):
+        return None
+    first = group[0].where(params)
+    return first if all(ind.where(params) == first for ind in group[1:]) else None
+
+
+def _aggregate(indicator: Indicator, params: Params, residual: bool = False):
+    cond = indicator.residual(params) if residual and indicator.residual else indicator.condition(params)
     if indicator.aggregate == "sum":
         return Sum(indicator.sum_field, filter=cond)
     if indicator.distinct_field:
@@ -159,27 +182,55 @@ def effective_params(params: Params, actor) -> Params:
 def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | Decimal | None]:
     """Values for the given keys and their dimension parts (`KEY[维度值]`), one query per source."""
     params = effective_params(params, actor)
-    wanted = {get_indicator(k) for k in keys}
-    for ind in list(wanted):
-        if ind.is_rate:
-            wanted |= {get_indicator(ind.numerator), get_indicator(ind.denominator)}
+    wanted, todo = set(), [get_indicator(k) for k in keys]
+    while todo:
+        ind = todo.pop()
+        if ind not in wanted:
+            wanted.add(ind)
+            todo.extend(get_indicator(k) for k in ind.depends_on)
     by_source: dict[tuple, list[Indicator]] = {}
     for ind in wanted:
-        if not ind.is_rate:
+        if not ind.is_rate and not ind.derived:
             # A distinct count cannot be summed over groups, so it gets a pass of its own per source.
             by_source.setdefault((ind.source or ind.key, bool(ind.distinct_field and not ind.dimension)), []).append(ind)
     values: dict[str, int | Decimal | None] = {}
     for group in by_source.values():
         values.update(_compute_group(sorted(group, key=lambda i: i.key), params, actor))
+    pending = [ind for ind in wanted if ind.derived]
+    while pending:  # derived figures may build on each other; resolve in dependency order
+        ready = [ind for ind in pending if all(k in values for k in ind.depends_on)]
+        if not ready:
+            raise ValueError(f"circular derived indicators: {[i.key for i in pending]}")
+        for ind in ready:
+            values.update(_derive(ind, values))
+            pending.remove(ind)
     for ind in wanted:
         if ind.is_rate:
             values[ind.key] = _rate(values[ind.numerator], values[ind.denominator])
     return values
 
 
+def _derive(ind: Indicator, values: dict) -> dict:
+    op, *args = ind.derived
+    if op == "[]":
+        return {ind.key: values.get(dimension_key(args[0], args[1]), 0)}
+    labels = [label for _, label in ind.dimension.pairs()] if ind.dimension else []
+    out = {}
+    for suffix in [None, *labels]:
+        picked = [values.get(dimension_key(k, suffix) if suffix else k, 0) or 0 for k in args]
+        total = sum(picked) if op == "+" else picked[0] - picked[1]
+        out[dimension_key(ind.key, suffix) if suffix else ind.key] = total
+    return out
+
+
 def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
     qs = _scoped(group[0], params, actor)
-    if all(ind.where for ind in group):
+    shared = _shared_where(group, params)
+    if shared is not None:
+        # Every figure of the pass has the same prefilter: apply it once, and count each figure's
+        # own condition (`residual`) inside it.
+        qs = qs.filter(shared)
+    elif all(ind.where for ind in group):
         wheres = []
         for ind in group:
             q = ind.where(params)
@@ -190,7 +241,7 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
             combined |= q
         qs = qs.filter(combined)
     aliases = {f"v{i}": ind for i, ind in enumerate(group)}
-    aggs = {alias: _aggregate(ind, params) for alias, ind in aliases.items()}
+    aggs = {alias: _aggregate(ind, params, residual=shared is not None) for alias, ind in aliases.items()}
     dims = sorted({ind.dimension.field for ind in group if ind.dimension})
     values: dict = {ind.key: 0 for ind in group}
     labels = {}

@@ -129,6 +129,21 @@ def registered_on_date(day) -> Q:
     )
 
 
+# The pass over devices applies "registered by the date" once (the shared prefilter); each figure then
+# counts only its residual condition, and the figures that are sums or differences of others are
+# derived in Python. condition == where & residual, which the drill-downs use.
+def registered_by(p: Params) -> Q:
+    return Q(registered_on__lte=p.as_of)
+
+
+def _in_use_state(day) -> Q:
+    return Q(status=EquipmentStatus.IN_USE) | Q(status_date__gt=day)
+
+
+def _idle_state(day) -> Q:
+    return Q(status=EquipmentStatus.IDLE, status_date__lte=day)
+
+
 def overdue_on(day) -> Q:
     return in_use_on(day) & Q(next_due__lt=day)
 
@@ -252,18 +267,23 @@ _device(
     "注册登记特种设备",
     "截至日期已办理使用登记、状态为在用或停用的特种设备台(套)数（当日以后才报废、注销或停用的，按当日在用计）。",
     lambda p: registered_on_date(p.as_of),
+    derived=("+", "equipment.in_use", "equipment.idle"),
 )
 _device(
     "equipment.in_use",
     "在用特种设备",
     "截至日期已办理使用登记、状态为在用的特种设备台(套)数（当日以后才停用、报废或注销的，按当日在用计）。",
     lambda p: in_use_on(p.as_of),
+    where=registered_by,
+    residual=lambda p: _in_use_state(p.as_of),
 )
 _device(
     "equipment.idle",
     "停用特种设备",
     "截至日期处于停用状态（停用日期不晚于截至日期、此后未恢复使用）的特种设备台(套)数。",
     lambda p: idle_on(p.as_of),
+    where=registered_by,
+    residual=lambda p: _idle_state(p.as_of),
 )
 
 # ---------------------------------------------------------------- periodic examination
@@ -273,18 +293,22 @@ _device(
     "超期未检特种设备",
     "截至日期在用、且下次检验日期（最近一次检验报告所载，无报告时为按检验周期估算）早于截至日期的特种设备台数。",
     lambda p: overdue_on(p.as_of),
+    where=registered_by,
+    residual=lambda p: _in_use_state(p.as_of) & Q(next_due__lt=p.as_of),
 )
 _device(
     "equipment.exam_subject",
     "应定期检验的在用特种设备",
-    "截至日期在用、且属办理使用登记目录种类（须定期检验）的特种设备台数。",
+    "截至日期在用的特种设备台数：只有办理使用登记的目录种类才能登记（压力管道元件、安全附件不能），故在用设备均须定期检验。",
     lambda p: exam_subject_on(p.as_of),
+    derived=("+", "equipment.in_use"),
 )
 _device(
     "equipment.exam_current",
     "未超期的在用特种设备",
     "应定期检验的在用特种设备中，下次检验日期不早于截至日期（或尚无检验日期）的台数，即应检设备数减超期未检设备数。",
     lambda p: exam_current_on(p.as_of),
+    derived=("-", "equipment.exam_subject", "equipment.overdue"),
 )
 _rate(
     "equipment.exam_rate",
@@ -342,6 +366,7 @@ _device(
     lambda p: elevators_in_use_on(p.as_of),
     dimension=None,
     columns=INSURANCE_COLUMNS,
+    derived=("[]", "equipment.in_use", ELEVATOR),
 )
 _device(
     "equipment.elevators_insured",
@@ -350,6 +375,8 @@ _device(
     lambda p: elevators_in_use_on(p.as_of) & Q(insurance_until__gte=p.as_of),
     dimension=None,
     columns=INSURANCE_COLUMNS,
+    where=registered_by,
+    residual=lambda p: Q(type=ELEVATOR) & _in_use_state(p.as_of) & Q(insurance_until__gte=p.as_of),
 )
 _rate(
     "equipment.elevator_insured_rate",
