@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
+from jianguan.core.paging import keyset_page
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
 from jianguan.org.selectors import subdistricts_in_scope
@@ -57,27 +58,7 @@ def _filter_options(actor) -> dict:
 
 
 def _page(qs, after: str, before: str) -> dict:
-    """Keyset pagination on the USCC: LIMIT 51 tells whether a next page exists, with no COUNT."""
-    qs = qs.order_by("uscc")
-    if before:
-        rows = list(qs.filter(uscc__lt=before).order_by("-uscc")[: PAGE_SIZE + 1])
-        has_prev = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE][::-1]
-        has_next = True
-    else:
-        if after:
-            qs = qs.filter(uscc__gt=after)
-        rows = list(qs[: PAGE_SIZE + 1])
-        has_next = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        has_prev = bool(after)
-    return {
-        "rows": rows,
-        "has_next": has_next and bool(rows),
-        "has_prev": has_prev and bool(rows),
-        "first_key": rows[0].uscc if rows else "",
-        "last_key": rows[-1].uscc if rows else "",
-    }
+    return keyset_page(qs, "uscc", after, before, PAGE_SIZE)
 
 
 def business_list(request):

@@ -25,6 +25,7 @@ from jianguan.businesses.models import Business
 from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
+from jianguan.core.paging import keyset_page
 from jianguan.core.rules import rule_value
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
@@ -125,30 +126,12 @@ def _filter_options(actor) -> dict:
 
 
 def _page(qs, after: str, before: str) -> dict:
-    """Keyset pagination on the registration code: LIMIT 51 tells whether a next page exists, with no COUNT."""
-    if before:
-        rows = list(qs.filter(reg_code__lt=before).order_by("-reg_code")[: PAGE_SIZE + 1])
-        has_prev = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE][::-1]
-        has_next = True
-    else:
-        if after:
-            qs = qs.filter(reg_code__gt=after)
-        rows = list(qs.order_by("reg_code")[: PAGE_SIZE + 1])
-        has_next = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        has_prev = bool(after)
-    for row in rows:
+    page = keyset_page(qs, "reg_code", after, before, PAGE_SIZE)
+    for row in page["rows"]:
         row.status_badge = STATUS_BADGE.get(row.status, "")
         row.due_badge = DUE_BADGE.get(row.due_state, "")
         row.must_not_use = rules.must_not_be_used(row.due_state)
-    return {
-        "rows": rows,
-        "has_next": has_next and bool(rows),
-        "has_prev": has_prev and bool(rows),
-        "first_key": rows[0].reg_code if rows else "",
-        "last_key": rows[-1].reg_code if rows else "",
-    }
+    return page
 
 
 def equipment_list(request):
