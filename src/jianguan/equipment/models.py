@@ -104,7 +104,8 @@ class Examination(models.Model):
         verbose_name = "定期检验"
         verbose_name_plural = "定期检验"
         ordering = ["equipment", "-date"]
-        indexes = [models.Index(fields=["next_due", "equipment"], name="exam_next_due")]
+        # Covers the period figures (due date, device, examination date) so they read no report rows.
+        indexes = [models.Index(fields=["next_due", "equipment", "date"], name="exam_next_due")]
         constraints = [
             models.UniqueConstraint(fields=["equipment", "date"], name="uniq_exam_per_day"),
             models.CheckConstraint(
