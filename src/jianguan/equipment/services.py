@@ -4,8 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, CharField, DateField, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from jianguan.core.calendar import add_working_days
@@ -136,9 +136,11 @@ class RefreshResult:
     tasks_opened: int
 
 
-def _stale_candidates(on: dt.date, warning_days: int) -> list[Q]:
+def _stale_candidates(on: dt.date, warning_days: int) -> list[tuple[Q, bool]]:
     """Where a stored state can be wrong on `on`, as index ranges over (status, due_state, next_due):
-    together they cover every device whose state changes, and each reads only its own range."""
+    together they cover every device whose state changes, and each reads only its own range. The flag
+    says whether a row in the range may already be right (only failed devices may stay failed); every
+    other range lists exactly the states its rows must leave."""
     in_use, horizon = Q(status=EquipmentStatus.IN_USE), on + dt.timedelta(days=warning_days)
     na, normal, warning, overdue, failed = (
         DueState.NOT_APPLICABLE, DueState.NORMAL, DueState.WARNING, DueState.OVERDUE, DueState.FAILED,
@@ -146,15 +148,15 @@ def _stale_candidates(on: dt.date, warning_days: int) -> list[Q]:
     # One equality per status: SQLite's planner scans the table for an IN × IN over the index.
     return [
         *(
-            Q(status=status, due_state__in=[normal, warning, overdue, failed])
+            (Q(status=status, due_state__in=[normal, warning, overdue, failed]), False)
             for status in (EquipmentStatus.IDLE, EquipmentStatus.SCRAPPED, EquipmentStatus.DEREGISTERED)
         ),
-        Q(last_conclusion=ExamConclusion.FAILED) & in_use & ~Q(due_state=failed),
-        in_use & Q(due_state=failed),
-        in_use & Q(due_state__in=[na, normal, warning], next_due__lt=on),
-        in_use & Q(due_state__in=[na, normal, overdue], next_due__gte=on, next_due__lte=horizon),
-        in_use & Q(due_state__in=[na, warning, overdue], next_due__gt=horizon),
-        in_use & Q(due_state__in=[normal, warning, overdue], next_due__isnull=True),
+        (Q(last_conclusion=ExamConclusion.FAILED) & in_use & ~Q(due_state=failed), False),
+        (in_use & Q(due_state=failed), True),
+        (in_use & Q(due_state__in=[na, normal, warning], next_due__lt=on), False),
+        (in_use & Q(due_state__in=[na, normal, overdue], next_due__gte=on, next_due__lte=horizon), False),
+        (in_use & Q(due_state__in=[na, warning, overdue], next_due__gt=horizon), False),
+        (in_use & Q(due_state__in=[normal, warning, overdue], next_due__isnull=True), False),
     ]
 
 
@@ -166,8 +168,10 @@ def equipment_refresh(*, on: dt.date, dry_run: bool = False) -> RefreshResult:
     warning_days = int(rule_value("equipment.due_warning_days", on=on))
     state = _state_case(on, warning_days)
     changed = 0
-    for candidates in _stale_candidates(on, warning_days):
-        stale = Equipment.objects.filter(candidates).exclude(due_state=state)
+    for candidates, may_be_right in _stale_candidates(on, warning_days):
+        stale = Equipment.objects.filter(candidates)
+        if may_be_right:
+            stale = stale.exclude(due_state=state)
         changed += stale.count() if dry_run else stale.update(due_state=state, due_state_on=on)
     has_task = FollowUpTask.objects.filter(kind=TaskKind.EXAM_OVERDUE, equipment=OuterRef("pk"), reference_due=OuterRef("next_due"))
     # After the update the overdue devices are one index range; a dry run must read the dates instead.
@@ -176,21 +180,35 @@ def equipment_refresh(*, on: dt.date, dry_run: bool = False) -> RefreshResult:
         if dry_run
         else Equipment.objects.filter(status=EquipmentStatus.IN_USE, due_state=DueState.OVERDUE)
     )
-    # Subdistricts map to stations in Python: a join here would make SQLite walk the ledger by subdistrict.
-    needing = overdue.filter(~Exists(has_task)).order_by().values_list("pk", "next_due", "subdistrict_id")
+    needing = overdue.filter(~Exists(has_task)).order_by()
     if dry_run:
         return RefreshResult(on, changed, needing.count())
-    station_of = dict(Subdistrict.objects.values_list("pk", "station_id"))
     due_on = add_working_days(on, int(rule_value("equipment.overdue_task_working_days", on=on))).date
-    tasks = [
-        FollowUpTask(
-            kind=TaskKind.EXAM_OVERDUE, equipment_id=pk, station_id=station_of[sub], reference_due=next_due, opened_on=on,
-            due_on=due_on,
-        )
-        for pk, next_due, sub in needing
-    ]
-    FollowUpTask.objects.bulk_create(tasks, batch_size=2000, ignore_conflicts=True)
-    return RefreshResult(on, changed, len(tasks))
+    return RefreshResult(on, changed, _open_tasks(needing, on=on, due_on=due_on))
+
+
+def _open_tasks(needing, *, on: dt.date, due_on: dt.date) -> int:
+    """INSERT … SELECT: the tasks are written by the database in one statement, no row passes through
+    Python. The station comes from a scalar subquery on the subdistrict (a join would make SQLite
+    walk the ledger by subdistrict instead of the overdue range)."""
+    station = Subquery(Subdistrict.objects.filter(pk=OuterRef("subdistrict_id")).values("station_id")[:1])
+    rows = needing.annotate(
+        t_kind=Value(TaskKind.EXAM_OVERDUE, output_field=CharField()),
+        t_station=station,
+        t_opened=Value(on, output_field=DateField()),
+        t_due=Value(due_on, output_field=DateField()),
+        t_status=Value(TaskStatus.OPEN, output_field=CharField()),
+        t_note=Value("", output_field=CharField()),
+    ).values_list("t_kind", "pk", "t_station", "next_due", "t_opened", "t_due", "t_status", "t_note")
+    select_sql, params = rows.query.sql_with_params()
+    meta = FollowUpTask._meta
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in ("kind", "equipment", "station", "reference_due", "opened_on", "due_on", "status", "note")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) {select_sql}", params)
+        return cursor.rowcount
 
 
 @transaction.atomic
