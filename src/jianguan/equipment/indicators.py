@@ -250,6 +250,11 @@ register(
         scope_field="business__subdistrict",
         distinct_field="business",
         columns=PRODUCER_COLUMNS,
+        # As for operators: the value counts distinct businesses among the valid licences; the
+        # drill-down lists one representative licence each. (COUNT(DISTINCT …) FILTER (WHERE id IN
+        # (subquery)) gave a wrong count on SQLite, so the representatives stay out of the value.)
+        where=lambda p: licence_valid_on(p.as_of),
+        residual=lambda p: Q(),
     )
 )
 _device(
