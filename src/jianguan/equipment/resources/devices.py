@@ -1,225 +1,40 @@
-"""The special-equipment ledgers for the import/export engine: devices (特种设备台账, with their
-latest periodic examination) and producer licences (特种设备生产单位).
-
-Nothing is looked up per row. Parsers only validate a cell and note the credit codes and
-registration codes they saw; the first clean_row() of each batch (the engine parses a whole batch
-before checking any of its rows) resolves all of them at once: one query for the businesses by
-USCC, one for the examinations already on file for the batch's devices. Catalogue entries,
-subdistricts and the examination-cycle rules are loaded once per import.
-"""
+"""The device ledger (特种设备台账) with its latest periodic examination."""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
 
 from django.utils import timezone
 
-from jianguan.businesses.choices import EntityType
 from jianguan.businesses.models import Business
-from jianguan.businesses.rules import UsccError, normalize_uscc
-from jianguan.core.errors import DomainError, PermissionDenied
-from jianguan.core.importing import CellError, Column, Context, Ledger, choice, format_date, parse_date, text
+from jianguan.core.errors import DomainError
+from jianguan.core.importing import Column, Context, Ledger, format_date, parse_date
 from jianguan.core.models import Rule
-from jianguan.core.rules import parse_rule_value
-from jianguan.org.choices import Role
-from jianguan.org.models import Subdistrict
+from jianguan.core.rules import parse_rule_value, rule_value
 
-from .choices import CatalogueLevel, EquipmentStatus, ExamConclusion, LicenceItem
-from .models import CatalogueEntry, Equipment, Examination, ProducerLicence
-from .rules import add_months, can_transition, cycle_rule_keys
-
-EQUIPMENT_HEADERS = (
-    "设备注册代码",
-    "设备种类",
-    "设备类别",
-    "设备品种",
-    "使用单位统一社会信用代码",
-    "使用单位名称",
-    "使用地点",
-    "所属街道",
-    "使用登记证编号",
-    "登记日期",
-    "设备状态",
-    "状态日期",
-    "上次检验日期",
-    "检验结论",
-    "下次检验日期",
-    "维保单位统一社会信用代码",
-    "保险截止日期",
+from ..choices import CatalogueLevel, EquipmentStatus
+from ..models import CatalogueEntry, Equipment, Examination
+from ..rules import add_months, can_transition, cycle_rule_keys, due_state
+from .common import (
+    NewOperator,
+    _catalogue_parser,
+    _Entry,
+    _prepare_common,
+    _refuse_leadership,
+    _resolve_pending_usccs,
+    entity_type_from_uscc,
+    format_business,
+    format_catalogue,
+    format_conclusion,
+    format_status,
+    format_subdistrict,
+    parse_business_uscc,
+    parse_conclusion,
+    parse_reg_code,
+    parse_status,
+    parse_subdistrict,
 )
-PRODUCER_HEADERS = ("统一社会信用代码", "名称", "许可项目", "许可证编号", "有效期至")
-
-# USCC position 2 (for codes issued by market regulation, position 1 = 9): the kind of entity.
-_ENTITY_BY_USCC = {"1": EntityType.ENTERPRISE, "2": EntityType.INDIVIDUAL, "3": EntityType.COOPERATIVE}
-
-
-def entity_type_from_uscc(uscc: str) -> str:
-    """企业 / 个体工商户 / 农民专业合作社 from the code's second character; 企业 otherwise."""
-    return _ENTITY_BY_USCC.get(uscc[1:2], EntityType.ENTERPRISE)
-
-
-@dataclass(frozen=True)
-class NewOperator:
-    """An operator the file names that is not in the registry; created (待核实) when written."""
-
-    uscc: str
-
-
-# ---- shared: subdistricts, scope, businesses by USCC ----------------------------------------
-
-
-def _prepare_common(ctx: Context) -> None:
-    ids, names = {}, {}
-    for pk, code, name in Subdistrict.objects.values_list("pk", "code", "name"):
-        ids[code] = ids[name] = pk
-        names[pk] = name
-    actor = ctx.actor
-    # Superusers act bureau-wide whatever their role says (the CLI's default actor).
-    scoped = actor is not None and actor.role == Role.STATION and not actor.is_superuser
-    ctx.data.update(
-        subdistrict_ids=ids,
-        subdistrict_names=names,
-        scope=(
-            set(Subdistrict.objects.filter(station_id=actor.org_unit_id).values_list("pk", flat=True))
-            if scoped
-            else None
-        ),
-        now=timezone.now(),
-        uscc_cache={},  # raw cell text -> normalised code (or the CellError message)
-        business_ids={},  # uscc -> (pk, subdistrict_id), for every code resolved so far
-        business_usccs={},  # pk -> uscc
-        business_missing=set(),
-        pending_usccs=set(),
-    )
-
-
-def parse_business_uscc(value, ctx) -> str:
-    """A valid USCC, noted for the batch's one registry look-up; the ledger turns it into a pk."""
-    raw = text(value, ctx)
-    if not raw:
-        return ""
-    cache = ctx.data["uscc_cache"]
-    code = cache.get(raw)
-    if code is None:
-        try:
-            code = normalize_uscc(raw)
-        except UsccError as exc:
-            code = CellError(f"“{raw}”：{exc}")
-        cache[raw] = code
-    if isinstance(code, CellError):
-        raise code
-    if code not in ctx.data["business_ids"]:
-        ctx.data["pending_usccs"].add(code)
-    return code
-
-
-def format_business(value, ctx) -> str:
-    if isinstance(value, NewOperator):
-        return value.uscc
-    return ctx.data["business_usccs"].get(value, "" if value is None else str(value))
-
-
-def parse_subdistrict(value, ctx) -> int | None:
-    raw = text(value, ctx)
-    if not raw:
-        return None
-    try:
-        return ctx.data["subdistrict_ids"][raw]
-    except KeyError:
-        raise CellError(f"所属街道“{raw}”不存在，请填写本局已登记的街道名称或街道代码") from None
-
-
-def format_subdistrict(value, ctx) -> str:
-    return ctx.data["subdistrict_names"].get(value, "")
-
-
-def _resolve_pending_usccs(ctx: Context) -> None:
-    data = ctx.data
-    pending = data["pending_usccs"] - data["business_missing"]
-    pending.difference_update(data["business_ids"])
-    data["pending_usccs"] = set()
-    if not pending:
-        return
-    found = Business.objects.filter(uscc__in=pending).values_list("uscc", "pk", "subdistrict_id")
-    for uscc, pk, subdistrict_id in found:
-        data["business_ids"][uscc] = (pk, subdistrict_id)
-        data["business_usccs"][pk] = uscc
-        pending.discard(uscc)
-    data["business_missing"].update(pending)
-
-
-def _refuse_leadership(actor, what: str) -> None:
-    if actor is not None and actor.role == Role.LEADERSHIP and not actor.is_superuser:
-        raise PermissionDenied(f"局领导账号只读，不能导入{what}")
-
-
-# ---- equipment ------------------------------------------------------------------------------
-
-_LEVEL_NOUN = {
-    CatalogueLevel.TYPE: "设备种类",
-    CatalogueLevel.CATEGORY: "设备类别",
-    CatalogueLevel.VARIETY: "设备品种",
-}
-
-
-def _catalogue_parser(level: str):
-    noun = _LEVEL_NOUN[level]
-
-    def parse(value, ctx) -> str | None:
-        raw = text(value, ctx)
-        if not raw:
-            return None
-        catalogue = ctx.data["catalogue"]
-        code = catalogue[level].get(raw) or catalogue[level].get(raw.upper())
-        if code is None:
-            if raw in catalogue["ambiguous"][level]:
-                raise CellError(f"{noun}名称“{raw}”在特种设备目录中不止一项，请填写代码")
-            other = catalogue["any"].get(raw) or catalogue["any"].get(raw.upper())
-            if other is not None:
-                entry = catalogue["entries"][other]
-                raise CellError(
-                    f"“{raw}”是{_LEVEL_NOUN[entry.level]}（{entry.code} {entry.name}），不是{noun}"
-                )
-            raise CellError(f"{noun}“{raw}”不在特种设备目录中，请填写目录代码（如 3000）或名称（如 电梯）")
-        if level == CatalogueLevel.TYPE and not catalogue["entries"][code].registrable:
-            raise CellError(
-                f"{catalogue['entries'][code].name}不办理使用登记（{code}），不能列入使用登记台账"
-            )
-        return code
-
-    return parse
-
-
-def format_catalogue(value, ctx) -> str:
-    """The catalogue name (what people read), or the code when the name would be ambiguous."""
-    if not value:
-        return ""
-    entry = ctx.data["catalogue"]["entries"].get(value)
-    if entry is None:
-        return value
-    return value if entry.name in ctx.data["catalogue"]["ambiguous"][entry.level] else entry.name
-
-
-def parse_reg_code(value, ctx) -> str:
-    code = "".join(text(value, ctx).split()).upper()
-    if code:
-        ctx.data["pending_codes"].append(code)
-    return code
-
-
-parse_status, format_status = choice(EquipmentStatus, noun="设备状态", empty=EquipmentStatus.IN_USE)
-parse_conclusion, format_conclusion = choice(ExamConclusion, noun="检验结论")
-
-
-@dataclass(frozen=True)
-class _Entry:
-    code: str
-    name: str
-    level: str
-    parent: str | None
-    registrable: bool
 
 
 class EquipmentLedger(Ledger):
@@ -581,6 +396,16 @@ class EquipmentLedger(Ledger):
         self._create_operators(creates, updates, ctx)
         ids: dict[str, int] = {}
         if creates:
+            # New devices get their due state now, so the first refresh after a large import only
+            # opens tasks instead of rewriting every row it just wrote.
+            today = timezone.localdate()
+            warning_days = int(rule_value("equipment.due_warning_days", on=today))
+            for values in creates:
+                values["due_state"] = due_state(
+                    status=values.get("status") or EquipmentStatus.IN_USE, next_due=values.get("next_due"),
+                    last_conclusion=values.get("last_conclusion") or "", on=today, warning_days=warning_days,
+                )
+                values["due_state_on"] = today
             devices = Equipment.objects.bulk_create(
                 [Equipment(**values) for values in creates], batch_size=self.write_batch_size
             )
@@ -698,93 +523,3 @@ class EquipmentLedger(Ledger):
 
 EQUIPMENT_LEDGER = EquipmentLedger()
 
-
-# ---- producers ------------------------------------------------------------------------------
-
-_ITEM_SEPARATORS = str.maketrans({c: " " for c in "、,，;；/　"})
-_ITEMS_BY_TEXT = {label: value for value, label in LicenceItem.choices} | {v: v for v in LicenceItem.values}
-_ITEM_ORDER = {value: i for i, value in enumerate(LicenceItem.values)}
-
-
-def parse_items(value, ctx) -> list[str] | None:
-    """许可项目 like “安装、改造、修理” -> ["install", "modify", "repair"] (catalogue order, no repeats)."""
-    raw = text(value, ctx)
-    if not raw:
-        return None
-    items, unknown = set(), []
-    for part in raw.translate(_ITEM_SEPARATORS).split():
-        item = _ITEMS_BY_TEXT.get(part)
-        if item is None:
-            unknown.append(part)
-        else:
-            items.add(item)
-    if unknown:
-        allowed = "、".join(LicenceItem.labels)
-        raise CellError(f"许可项目“{'、'.join(unknown)}”不在可选值内（{allowed}），多项用“、”分隔")
-    return sorted(items, key=_ITEM_ORDER.__getitem__)
-
-
-def format_items(value, ctx) -> str:
-    labels = dict(LicenceItem.choices)
-    return "、".join(labels.get(item, item) for item in value or ())
-
-
-class ProducerLedger(Ledger):
-    name = "producers"
-    label = "特种设备生产单位"
-    model = ProducerLicence
-    key = "number"
-    columns = (
-        Column(
-            "统一社会信用代码",
-            "business_id",
-            required=True,
-            parse=parse_business_uscc,
-            format=format_business,
-        ),
-        Column("名称", "business_name", max_length=200),
-        Column("许可项目", "items", required=True, parse=parse_items, format=format_items),
-        Column("许可证编号", "number", required=True),
-        Column("有效期至", "valid_until", required=True, parse=parse_date, format=format_date),
-    )
-
-    def check_import(self, actor) -> None:
-        _refuse_leadership(actor, "特种设备生产单位")
-
-    def prepare(self, ctx: Context) -> None:
-        _prepare_common(ctx)
-
-    def clean_row(self, values: dict, existing, ctx: Context) -> list[tuple[str, str]]:
-        data = ctx.data
-        if data["pending_usccs"]:
-            _resolve_pending_usccs(ctx)
-        name = values.pop("business_name", None) or ""
-        uscc = values["business_id"]
-        known = data["business_ids"].get(uscc)
-        if known is None:
-            who = f"生产单位“{name}”（{uscc}）" if name else f"生产单位 {uscc}"
-            return [("统一社会信用代码", f"{who}不在市场主体台账中，请先导入该市场主体")]
-        values["business_id"] = known[0]
-        scope = data["scope"]
-        if scope is not None:
-            if known[1] not in scope:
-                return [("统一社会信用代码", f"“{name or uscc}”登记在其他监管所辖区，您无权导入其许可")]
-            if existing is not None and existing.business_id != known[0]:
-                return [("许可证编号", "该许可证登记在其他生产单位名下，您无权改为本单位")]
-        return []
-
-    def export_queryset(self, ctx: Context):
-        qs = ProducerLicence.objects.order_by("number")
-        if ctx.data.get("scope") is not None:
-            qs = qs.filter(business__subdistrict_id__in=ctx.data["scope"])
-        return qs
-
-    def export_rows(self, ctx: Context):
-        rows = self.export_queryset(ctx).values_list(
-            "business__uscc", "business__name", "items", "number", "valid_until"
-        )
-        for uscc, name, items, number, valid_until in rows.iterator(chunk_size=5000):
-            yield [uscc, name, format_items(items, ctx), number, format_date(valid_until)]
-
-
-PRODUCER_LEDGER = ProducerLedger()
