@@ -355,6 +355,7 @@ def main() -> None:
     equipment_floor = median_seconds(scan_equipment)
 
     # ---- (c) the equipment_ledger report to JSON vs a bare scan of what it reads -----------
+    checkpoint()  # the refreshes above left their writes in the log; a report reads a settled ledger
     render_out: dict = {"render": None}
     try:
         from jianguan.core.periods import Params
