@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "jianguan.cli", "db_worker"])
+        # A SIGTERM (a service manager, `timeout`) must stop the worker too, not orphan it.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         self.stdout.write(f"监管平台已启动：http://{host}:{port}/   （Ctrl+C 停止）")
         print_logins(self.stdout)
         try:
