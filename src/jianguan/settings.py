@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jianguan.org",
     "jianguan.businesses",
     "jianguan.equipment",
+    "jianguan.inspections",
     "jianguan.demo",
     "jianguan.reports",
 ]

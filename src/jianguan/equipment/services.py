@@ -223,3 +223,18 @@ def task_complete(*, actor: User, pk: int, note: str) -> FollowUpTask:
     with acting(actor):
         task.save(update_fields=["status", "note", "closed_at"])
     return task
+
+
+@transaction.atomic
+def equipment_seal(*, actor: User | None, pk: int, sealed: bool, ip: str | None = None) -> Equipment:
+    """Set or lift the 查封 mark. Only the inspections module's sealing records call this: a seal is
+    lifted by an unsealing record, never by editing the device."""
+    equipment = Equipment.objects.select_for_update().get(pk=pk)
+    _check_writer(actor, equipment)
+    if equipment.sealed == sealed:
+        raise DomainError("seal_unchanged", f"设备 {equipment.reg_code} {'已处于查封状态' if sealed else '未被查封'}")
+    equipment.sealed = sealed
+    equipment.version += 1
+    with acting(actor, ip):
+        _save(equipment)
+    return equipment

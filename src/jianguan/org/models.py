@@ -46,6 +46,9 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.STATION)
     org_unit = models.ForeignKey(OrgUnit, verbose_name="所在机构", null=True, blank=True, on_delete=models.PROTECT)
     full_name = models.CharField("姓名", max_length=50, blank=True)
+    # 执法证: an inspection by the bureau needs inspectors whose certificate is valid on its date.
+    cert_no = models.CharField("执法证号", max_length=40, null=True, blank=True, unique=True)
+    cert_valid_until = models.DateField("执法证有效期至", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -57,6 +60,9 @@ class User(AbstractUser):
     @property
     def station_scoped(self) -> bool:
         return self.role == Role.STATION
+
+    def cert_valid_on(self, day) -> bool:
+        return bool(self.cert_no) and self.cert_valid_until is not None and self.cert_valid_until >= day
 
 
 class ApiToken(models.Model):

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    name = "jianguan.inspections"
+    label = "inspections"
+    verbose_name = "监督检查"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Inspection, exclude_fields=["version"], m2m_fields={"inspectors", "equipment"})
+        auditlog.register(models.Finding, exclude_fields=["version"])
+        for model in (
+            models.Checklist, models.ChecklistItem, models.Campaign, models.ItemResult, models.Amendment, models.Document,
+            models.RectificationReport, models.Recheck, models.CaseLead, models.Sealing, models.Attachment,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,106 @@
+"""Every read of inspections, findings and campaigns for a user, scoped to their jurisdiction."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from jianguan.core.errors import NotFound
+from jianguan.equipment.models import FollowUpTask
+from jianguan.org.models import User
+from jianguan.org.selectors import scope_q
+
+from .choices import FindingStatus
+from .models import Campaign, CaseLead, Document, Finding, Inspection, Sealing
+
+INSPECTION_FILTERS = {
+    "kind": "kind",
+    "status": "status",
+    "result": "result",
+    "campaign": "campaign__code",
+    "subdistrict": "subdistrict__code",
+    "station": "subdistrict__station__code",
+    "business": "business__uscc",
+    "date_from": "date__gte",
+    "date_to": "date__lte",
+}
+
+
+def inspection_list(*, actor: User, filters: dict | None = None) -> QuerySet[Inspection]:
+    filters = filters or {}
+    qs = Inspection.objects.filter(scope_q(actor=actor)).select_related("business", "subdistrict__station", "campaign")
+    for key, lookup in INSPECTION_FILTERS.items():
+        if value := (filters.get(key) or "").strip():
+            qs = qs.filter(**{lookup: value})
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(number=q) | Q(business__uscc=q.upper()) | Q(business__name__contains=q))
+    return qs.order_by("-date", "-id")
+
+
+def inspection_get(*, actor: User, pk: int) -> Inspection:
+    found = inspection_list(actor=actor).select_related("checklist", "created_by").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def finding_list(*, actor: User, filters: dict | None = None) -> QuerySet[Finding]:
+    filters = filters or {}
+    qs = Finding.objects.filter(scope_q(actor=actor)).select_related("business", "subdistrict__station", "equipment", "inspection")
+    for key, lookup in {"status": "status", "severity": "severity", "campaign": "inspection__campaign__code",
+                        "station": "subdistrict__station__code", "subdistrict": "subdistrict__code"}.items():
+        if value := (filters.get(key) or "").strip():
+            qs = qs.filter(**{lookup: value})
+    return qs.order_by("deadline", "id")
+
+
+def finding_get(*, actor: User, pk: int) -> Finding:
+    found = finding_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def overdue_findings(*, actor: User, on: dt.date) -> QuerySet[Finding]:
+    """逾期未整改: the operator's deadline has passed and no rectification was reported."""
+    return finding_list(actor=actor).filter(status=FindingStatus.OPEN, deadline__lt=on)
+
+
+def overdue_rechecks(*, actor: User, on: dt.date) -> QuerySet[Finding]:
+    """The bureau's own lateness: a reported rectification not re-checked in time."""
+    return finding_list(actor=actor).filter(status=FindingStatus.REPORTED, recheck_due__lt=on).order_by("recheck_due", "id")
+
+
+def recheck_queue(*, actor: User) -> QuerySet[Finding]:
+    return finding_list(actor=actor).filter(status=FindingStatus.REPORTED).order_by("recheck_due", "id")
+
+
+def equipment_task_queue(*, actor: User) -> QuerySet[FollowUpTask]:
+    return FollowUpTask.objects.filter(scope_q(actor=actor, subdistrict_field="equipment__subdistrict"), status="open").select_related(
+        "equipment__operator", "equipment__type", "station"
+    ).order_by("due_on", "id")
+
+
+def document_list(*, actor: User) -> QuerySet[Document]:
+    return Document.objects.filter(scope_q(actor=actor)).select_related("business", "inspection").order_by("-issued_on", "-id")
+
+
+def case_lead_list(*, actor: User) -> QuerySet[CaseLead]:
+    return CaseLead.objects.filter(scope_q(actor=actor)).select_related("business", "finding", "inspection").order_by("-opened_on")
+
+
+def sealing_list(*, actor: User) -> QuerySet[Sealing]:
+    return Sealing.objects.filter(scope_q(actor=actor, subdistrict_field="equipment__subdistrict")).select_related(
+        "equipment__operator", "finding"
+    )
+
+
+def campaign_list(*, actor: User | None = None) -> QuerySet[Campaign]:
+    # Campaigns are bureau-wide plans; what a station sees of their figures is scoped by the indicators.
+    return Campaign.objects.select_related("lead_department", "checklist").order_by("-start", "code")
+
+
+def campaign_get(*, actor: User | None = None, pk: int | None = None, code: str | None = None) -> Campaign:
+    found = campaign_list(actor=actor).filter(**({"pk": pk} if pk is not None else {"code": code})).first()
+    if found is None:
+        raise NotFound("专项行动不存在")
+    return found
