@@ -258,3 +258,22 @@ def sealing_lift(*, actor: User, pk: int, on: dt.date, reason: str, ip: str | No
         save(sealing)
         equipment_seal(actor=actor, pk=sealing.equipment_id, sealed=False, ip=ip)
     return sealing
+
+
+@transaction.atomic
+def finding_close(*, actor: User, pk: int, version: int | None, on: dt.date, ip: str | None = None) -> Finding:
+    """Closing by hand: allowed only when the latest re-check found the rectification done (the
+    re-check service closes the finding itself; this exists for a lost click and for the API)."""
+    finding = _locked(pk)
+    check_writer(actor, finding.subdistrict)
+    check_version(finding, version)
+    last = finding.rechecks.order_by("-date", "-pk").first()
+    if finding.status == FindingStatus.CLOSED:
+        raise DomainError("already_closed", f"该问题已于 {finding.closed_on} 整改完成")
+    if last is None or not last.passed or finding.status != FindingStatus.REPORTED:
+        raise DomainError("recheck_required", "问题须经复查确认整改到位后方可关闭，请先登记整改报告并复查")
+    _move(finding, FindingStatus.CLOSED)
+    finding.closed_on = on
+    with acting(actor, ip):
+        save(finding)
+    return finding
