@@ -9,7 +9,7 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import deadlines, models  # noqa: F401  (deadlines registers its calendar callback)
 
         auditlog.register(models.Inspection, exclude_fields=["version"], m2m_fields={"inspectors", "equipment"})
         auditlog.register(models.Finding, exclude_fields=["version"])
