@@ -1,0 +1,96 @@
+import datetime as dt
+
+from ninja import Schema
+
+
+class InspectionFilters(Schema):
+    kind: str | None = None
+    status: str | None = None
+    campaign: str | None = None
+    business: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+class InspectionOut(Schema):
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    business_uscc: str
+    business_name: str
+    subdistrict_code: str
+    date: dt.date
+    status: str
+    result: str
+    inspector_count: int
+    campaign_code: str | None
+    version: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_business_uscc(obj):
+        return obj.business.uscc
+
+    @staticmethod
+    def resolve_business_name(obj):
+        return obj.business.name
+
+    @staticmethod
+    def resolve_subdistrict_code(obj):
+        return obj.subdistrict.code
+
+    @staticmethod
+    def resolve_campaign_code(obj):
+        return obj.campaign.code if obj.campaign_id else None
+
+
+class FindingOut(Schema):
+    id: int
+    inspection_number: str
+    business_uscc: str
+    business_name: str
+    equipment_reg_code: str | None
+    severity: str
+    description: str
+    found_on: dt.date
+    deadline: dt.date
+    status: str
+    status_label: str
+    reported_on: dt.date | None
+    recheck_due: dt.date | None
+    recheck_due_provisional: bool
+    closed_on: dt.date | None
+    version: int
+
+    @staticmethod
+    def resolve_inspection_number(obj):
+        return obj.inspection.number
+
+    @staticmethod
+    def resolve_business_uscc(obj):
+        return obj.business.uscc
+
+    @staticmethod
+    def resolve_business_name(obj):
+        return obj.business.name
+
+    @staticmethod
+    def resolve_equipment_reg_code(obj):
+        return obj.equipment.reg_code if obj.equipment_id else None
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+
+class ReportIn(Schema):
+    """A rectification report sent by another system (e.g. the operator's self-service portal)."""
+
+    version: int
+    submitted_on: dt.date
+    text: str
+    submitter_name: str = ""
