@@ -37,14 +37,15 @@ class SubdistrictAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "full_name", "role", "org_unit", "is_active", "is_staff", "last_login"]
+    list_display = ["username", "full_name", "role", "org_unit", "cert_no", "cert_valid_until", "is_active", "last_login"]
     list_filter = ["role", "org_unit", "is_active", "is_staff"]
-    search_fields = ["username", "full_name", "email"]
+    search_fields = ["username", "full_name", "email", "cert_no"]
     list_select_related = ["org_unit"]
     ordering = ["username"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("身份与辖区", {"fields": ("full_name", "role", "org_unit", "email")}),
+        ("执法证", {"fields": ("cert_no", "cert_valid_until")}),
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("重要日期", {"fields": ("last_login", "date_joined")}),
     )
