@@ -1,5 +1,6 @@
 """Acceptance: every number of every built-in template's HTML links to a list whose count equals it."""
 
+import datetime as dt
 import html
 import re
 
@@ -7,6 +8,7 @@ import pytest
 
 from jianguan.core.indicators import get_indicator
 from jianguan.demo.district import build_businesses, build_org
+from jianguan.inspections.services.campaigns import campaign_create
 from jianguan.org.models import User
 from jianguan.reports import engine
 
@@ -15,12 +17,16 @@ pytestmark = pytest.mark.django_db
 FIGURE = re.compile(r'<a class="figure" href="([^"]+)" data-key="([^"]+)"[^>]*>([^<]*)</a>')
 TOTAL = re.compile(r'data-total="(\d+)"')
 PARAMETER_SETS = [{"period": "2026H1"}, {"as_of": "2025-12-31"}, {"period": "2025Q4"}]
+CAMPAIGN = "LINKS2026"  # every query names it: templates quoting campaign.* need it, the others ignore it
 
 
 @pytest.fixture
 def demo(db):
     _, subdistricts, _ = build_org()
     build_businesses(subdistricts, 800, seed=3)
+    planner = User.objects.get(username="tezhong")
+    campaign_create(actor=planner, code=CAMPAIGN, name="链接测试专项行动", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30),
+                    lead_department=planner.org_unit, goals={"inspections": 10})
     return subdistricts
 
 
@@ -29,7 +35,7 @@ def _figures(page: str) -> list[tuple[str, str, str]]:
 
 
 def _check_every_figure(client, template: str, query: dict) -> int:
-    response = client.get("/reports/", {"template": template, **query})
+    response = client.get("/reports/", {"template": template, "campaign": CAMPAIGN, **query})
     assert response.status_code == 200, response.content.decode()[:2000]
     page = response.content.decode()
     figures = _figures(page)
@@ -37,6 +43,8 @@ def _check_every_figure(client, template: str, query: dict) -> int:
     for href, key, text in figures:
         drill = client.get(href)
         assert drill.status_code == 200, (key, href)
+        if key.startswith("campaign."):
+            assert f"campaign={CAMPAIGN}" in href, href
         total = TOTAL.search(drill.content.decode())
         assert total, (key, href)
         if get_indicator(key.split("[")[0]).is_rate:

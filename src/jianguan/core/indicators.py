@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from .errors import DomainError
 from .periods import Params, Scope
 
-UNITS = ("户", "家", "台", "起", "批次", "件", "元", "%", "条", "人次", "项", "份", "个", "名")
+UNITS = ("户", "户次", "家", "台", "起", "批次", "件", "元", "%", "条", "人次", "次", "项", "份", "个", "名")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ class Indicator:
     # With a `where` shared by its whole pass: the rest of the condition, counted inside that prefilter
     # (condition must equal where & residual, which the drill-down uses).
     residual: Callable[[Params], Q] | None = None
+    # Parameters beyond period, as-of date and scope that the figure cannot do without, e.g.
+    # ("campaign",) for a campaign's figures: computing or drilling into it without one is refused.
+    requires: tuple[str, ...] = ()
 
     @property
     def is_rate(self) -> bool:
@@ -87,11 +90,44 @@ class Indicator:
         return ()
 
     def describe_params(self) -> str:
-        return "截至日期" if self.uses == "as_of" else "统计期间"
+        base = "截至日期" if self.uses == "as_of" else "统计期间"
+        extra = [(_PARAMETERS[n].label if n in _PARAMETERS and _PARAMETERS[n].label else n) for n in self.requires]
+        return "、".join([base, *extra])
 
 
 _REGISTRY: dict[str, Indicator] = {}
 _DISCOVERED = False
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """An optional report parameter some figures require: what to say when it is missing, and a
+    check of its value (registered by the app that knows what the value names)."""
+
+    name: str
+    missing: str  # the Chinese message when a figure needs it and none was given
+    check: Callable[[str], None] | None = None  # raises DomainError for a value that names nothing
+    label: str = ""  # 专项行动
+
+
+_PARAMETERS: dict[str, ParameterSpec] = {}
+
+
+def register_parameter(spec: ParameterSpec) -> ParameterSpec:
+    _PARAMETERS[spec.name] = spec
+    return spec
+
+
+def check_required(indicators: Iterable[Indicator], params: Params) -> None:
+    """Refuse figures whose required parameter is missing or names nothing (with a Chinese message)."""
+    _discover()
+    for name in sorted({n for ind in indicators for n in ind.requires}):
+        spec = _PARAMETERS.get(name) or ParameterSpec(name, f"请指定参数“{name}”")
+        value = getattr(params, name, "")
+        if not value:
+            raise DomainError(f"missing_{name}", spec.missing, {"parameter": name})
+        if spec.check is not None:
+            spec.check(value)
 
 
 def register(indicator: Indicator) -> Indicator:
@@ -99,6 +135,8 @@ def register(indicator: Indicator) -> Indicator:
         raise ValueError(f"{indicator.key}: unknown unit {indicator.unit}")
     if indicator.is_rate != bool(indicator.numerator and indicator.denominator):
         raise ValueError(f"{indicator.key}: a rate needs a numerator and a denominator, nothing else does")
+    if indicator.key.startswith("campaign.") and "campaign" not in indicator.requires:
+        raise ValueError(f"{indicator.key}: a campaign's figure requires the campaign parameter")
     _REGISTRY[indicator.key] = indicator
     return indicator
 
@@ -176,7 +214,7 @@ def effective_params(params: Params, actor) -> Params:
     if actor is None or params.scope.kind != "bureau" or getattr(actor, "role", None) != "station" or not actor.org_unit_id:
         return params
     unit = actor.org_unit
-    return Params(params.as_of, params.period, Scope("station", unit.code, unit.name))
+    return params.with_scope(Scope("station", unit.code, unit.name))
 
 
 def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | Decimal | None]:
@@ -188,6 +226,7 @@ def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | 
         if ind not in wanted:
             wanted.add(ind)
             todo.extend(get_indicator(k) for k in ind.depends_on)
+    check_required(wanted, params)
     by_source: dict[tuple, list[Indicator]] = {}
     for ind in wanted:
         if not ind.is_rate and not ind.derived:
@@ -267,6 +306,7 @@ def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> 
     indicator = get_indicator(key)
     if indicator.is_rate:
         return drilldown(indicator.numerator, params, actor, part)
+    check_required([indicator], params)
     qs = _scoped(indicator, params, actor).filter(indicator.condition(params))
     if part is not None:
         if indicator.dimension is None:

@@ -1,6 +1,8 @@
-"""Report parameters: a period, an as-of date (截至) and a scope (the bureau, a station, a subdistrict)."""
+"""Report parameters: a period, an as-of date (截至), a scope (the bureau, a station, a subdistrict)
+and, for campaign figures, the campaign (专项行动) they are about."""
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -151,29 +153,42 @@ class Params:
     as_of: dt.date
     period: Period
     scope: Scope
+    # A campaign's code (Campaign.code): the `campaign.*` figures count that campaign's records.
+    # Core does not know campaigns; the app that registers those figures checks the code.
+    campaign: str = ""
 
     @classmethod
-    def build(cls, *, as_of: dt.date | str | None = None, period: str | None = None, scope: str | None = None) -> "Params":
+    def build(
+        cls, *, as_of: dt.date | str | None = None, period: str | None = None, scope: str | None = None,
+        campaign: str | None = None,
+    ) -> "Params":
         if isinstance(as_of, str):
             try:
                 as_of = dt.date.fromisoformat(as_of.strip())
             except ValueError as exc:
                 raise DomainError("invalid_as_of", f"截至日期“{as_of}”无法识别，请写成 2026-06-30") from exc
+        campaign = (campaign or "").strip()
         if period:
             p = Period.parse(period)
-            return cls(as_of or p.end, p, Scope.parse(scope))
+            return cls(as_of or p.end, p, Scope.parse(scope), campaign)
         if as_of is None:
             raise DomainError("missing_period", "请给出统计期间（--period）或截至日期（--as-of）")
-        return cls(as_of, Period.year_to_date(as_of), Scope.parse(scope))
+        return cls(as_of, Period.year_to_date(as_of), Scope.parse(scope), campaign)
 
     def with_period(self, period: Period) -> "Params":
-        return Params(period.end, period, self.scope)
+        return dataclasses.replace(self, as_of=period.end, period=period)
+
+    def with_scope(self, scope: Scope) -> "Params":
+        return dataclasses.replace(self, scope=scope)
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "as_of": self.as_of.isoformat(),
             "period": self.period.code,
             "period_start": self.period.start.isoformat(),
             "period_end": self.period.end.isoformat(),
             "scope": self.scope.text,
         }
+        if self.campaign:  # only when set, so that the hashes of reports without one do not change
+            out["campaign"] = self.campaign
+        return out

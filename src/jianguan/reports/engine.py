@@ -9,10 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.indicators import all_indicators, compute, get_indicator
 from jianguan.core.periods import Params
+from jianguan.inspections.metrics import GOAL_FIGURES, campaign_by_code, progress
 from jianguan.org.models import OrgUnit
 
 from .figures import build_namespace
@@ -66,6 +68,17 @@ def get_template(key: str) -> ReportTemplate:
     return template
 
 
+def build_params(*, as_of=None, period: str | None = None, scope: str | None = None, campaign: str | None = None) -> Params:
+    """Params.build, checking the campaign's code; given only a campaign, its own dates are the period
+    and the figures count its records up to today."""
+    campaign = (campaign or "").strip()
+    if campaign:
+        found = campaign_by_code(campaign)  # an unknown code is refused, naming it
+        if not period and not as_of:
+            period, as_of = f"{found.start.isoformat()}..{found.end.isoformat()}", timezone.localdate()
+    return Params.build(as_of=as_of, period=period, scope=scope, campaign=campaign)
+
+
 def area_label(params: Params) -> str:
     if params.scope.kind == "station":
         return f"{params.scope.name}辖区"
@@ -74,7 +87,7 @@ def area_label(params: Params) -> str:
     return "全区"
 
 
-def _context(params: Params) -> dict:
+def _context(params: Params, campaign=None, values: dict | None = None) -> dict:
     bureau = OrgUnit.objects.filter(kind="bureau").values_list("name", flat=True).first() or ""
     return {
         "bureau": bureau,
@@ -84,6 +97,25 @@ def _context(params: Params) -> dict:
         "period_start": cn_date(params.period.start),
         "period_end": cn_date(params.period.end),
         "scope": params.scope.label,
+        **_campaign_context(campaign, values or {}),
+    }
+
+
+def _campaign_context(campaign, values: dict) -> dict:
+    """The campaign's name, dates, goals and progress (value ÷ goal, %), like the other parameters:
+    flat names, empty without a campaign. `campaign.*` itself holds the campaign's figures."""
+    goals = dict.fromkeys(GOAL_FIGURES)
+    if campaign is None:
+        return {"campaign_name": "", "campaign_code": "", "campaign_start": "", "campaign_end": "",
+                "campaign_goals": goals, "campaign_progress": dict(goals)}
+    goals.update({k: int(v) for k, v in (campaign.goals or {}).items() if k in goals and v})
+    return {
+        "campaign_name": campaign.name,
+        "campaign_code": campaign.code,
+        "campaign_start": cn_date(campaign.start),
+        "campaign_end": cn_date(campaign.end),
+        "campaign_goals": goals,
+        "campaign_progress": {k: progress(values.get(GOAL_FIGURES[k]), goal) for k, goal in goals.items()},
     }
 
 
@@ -102,6 +134,7 @@ class Report:
     keys: list[str]
     html: str = ""
     link: Callable | None = field(default=None, repr=False)
+    campaign: object = field(default=None, repr=False)  # the Campaign named by params.campaign, if any
 
     def payload(self) -> dict:
         return {
@@ -139,21 +172,24 @@ def build_report(template: ReportTemplate | str, params: Params, *, actor=None, 
     if problems:
         raise TemplateInvalid(problems)
     keys = sorted(used)
-    values = _values(keys, params, actor)
+    campaign = campaign_by_code(params.campaign) if params.campaign else None
+    # Progress against the campaign's goals needs the goal figures, quoted or not.
+    extra = list(GOAL_FIGURES.values()) if campaign is not None and "campaign_progress" in body else []
+    values, all_values = _values(keys, params, actor, extra)
     indicators = [get_indicator(k) for k in keys]
-    context = _context(params)
+    context = _context(params, campaign, all_values)
     text = render_template(body, {**context, **build_namespace(indicators, values, None)}, html=False).strip() + "\n"
-    report = Report(template, params, values, text, keys, link=link)
+    report = Report(template, params, values, text, keys, link=link, campaign=campaign)
     if link is not None:
         report.html = render_template(body, {**context, **build_namespace(indicators, values, link)}, html=True)
     return report
 
 
-def _values(keys: list[str], params: Params, actor) -> dict:
-    values = compute(keys, params, actor)
+def _values(keys: list[str], params: Params, actor, extra: list[str] = ()) -> tuple[dict, dict]:
+    values = compute([*keys, *extra], params, actor)
     wanted = set(keys)
     # Keep what the template quotes and its parts; rates' helpers stay out of the report's values.
-    return {k: v for k, v in values.items() if k.split("[")[0] in wanted}
+    return {k: v for k, v in values.items() if k.split("[")[0] in wanted}, values
 
 
 def indicator_catalogue() -> list[dict]:

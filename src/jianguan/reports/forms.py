@@ -8,9 +8,13 @@ from jianguan.core.errors import DomainError
 from jianguan.core.periods import Params, Period
 
 from . import selectors
+from .engine import build_params
 
 FORMAT_CHOICES = [("html", "HTML"), ("docx", "Word（DOCX）"), ("xlsx", "Excel（XLSX）"), ("md", "Markdown"), ("json", "JSON")]
-FIELD_OF_ERROR = {"invalid_period": "period", "missing_period": "period", "invalid_as_of": "as_of"}
+FIELD_OF_ERROR = {
+    "invalid_period": "period", "missing_period": "period", "invalid_as_of": "as_of",
+    "missing_campaign": "campaign", "unknown_campaign": "campaign",
+}
 
 
 def period_suggestions(today: dt.date, months: int = 12) -> list[tuple[str, str]]:
@@ -36,17 +40,18 @@ def period_suggestions(today: dt.date, months: int = 12) -> list[tuple[str, str]
 
 
 class ParamsMixin:
-    """Turns period / as_of / scope into Params, with each problem in Chinese on its field."""
+    """Turns period / as_of / scope / campaign into Params, with each problem in Chinese on its field."""
 
     def clean_params(self, actor, *, allow_bureau: bool = False) -> Params | None:
         data = self.cleaned_data
         period, as_of = data.get("period") or None, data.get("as_of")
         scope = data.get("scope") or selectors.default_scope(actor=actor)
-        if not period and not as_of:
+        campaign = (data.get("campaign") or "").strip()
+        if not period and not as_of and not campaign:
             self.add_error("period", "请填写统计期间（如 2026H1）或截至日期")
             return None
         try:
-            params = Params.build(as_of=as_of, period=period, scope=scope)
+            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign)
             selectors.check_scope(actor=actor, scope=params.scope, allow_bureau=allow_bureau)
         except DomainError as exc:
             field = FIELD_OF_ERROR.get(exc.code, "scope" if exc.code in ("invalid_scope", "permission_denied") else None)
@@ -62,10 +67,13 @@ class ReportForm(ParamsMixin, forms.Form):
     as_of = forms.DateField(label="截至日期", required=False, help_text="只填截至日期时，统计期间为当年1月1日至该日",
                             error_messages={"invalid": "截至日期无法识别，请写成 2026-06-30"})
     scope = forms.CharField(label="范围", required=False)
+    campaign = forms.CharField(label="专项行动", required=False, max_length=40,
+                               help_text="专项行动报表须选择；只选专项行动时，统计期间为行动起止日期，截至今天")
 
     def __init__(self, *args, actor, templates, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        self.campaign_choices = selectors.campaign_choices()
         self.fields["template"].choices = [(t.key, t.title) for t in templates]
         self.fields["template"].error_messages["invalid_choice"] = "报表模板“%(value)s”不存在"
         self.fields["template"].error_messages["required"] = "请选择报表模板"
@@ -85,6 +93,7 @@ class PreviewForm(ParamsMixin, forms.Form):
     period = forms.CharField(required=False, max_length=40)
     as_of = forms.DateField(required=False, error_messages={"invalid": "截至日期无法识别，请写成 2026-06-30"})
     scope = forms.CharField(required=False)
+    campaign = forms.CharField(required=False, max_length=40)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 def drill_url(key: str, part: str | None, params) -> str:
     query = {"as_of": params.as_of.isoformat(), "period": params.period.code, "scope": params.scope.text}
+    if params.campaign:
+        query["campaign"] = params.campaign
     if part:
         query["part"] = part
     return f"{reverse('reports:drill', args=[key])}?{urlencode(query)}"

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.core.periods import Scope
+from jianguan.inspections.models import Campaign
 from jianguan.org.choices import Role
 from jianguan.org.models import User
 from jianguan.org.selectors import station_list, subdistricts_in_scope
@@ -28,6 +29,12 @@ def template_get(*, key: str) -> ReportTemplate:
 
 def can_edit_templates(actor) -> bool:
     return actor is not None and actor.is_authenticated and (actor.role in EDITORS or actor.is_superuser)
+
+
+def campaign_choices() -> list[tuple[str, str]]:
+    """Campaigns a report may be about (code, "name（start 至 end）"), the latest first. Campaigns are
+    bureau-wide; a station user's figures are their station's share."""
+    return [(c.code, f"{c.name}（{c.start} 至 {c.end}）") for c in Campaign.objects.order_by("-start", "code")]
 
 
 def scope_choices(*, actor: User) -> list[tuple[str, list[tuple[str, str]]]]:

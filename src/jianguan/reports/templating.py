@@ -14,7 +14,11 @@ from jianguan.core.indicators import all_indicators
 
 from .figures import FIGURE_ATTRS
 
-CONTEXT_NAMES = frozenset({"bureau", "area", "period", "as_of", "period_start", "period_end", "scope"})
+CONTEXT_NAMES = frozenset({
+    "bureau", "area", "period", "as_of", "period_start", "period_end", "scope",
+    # the campaign parameter (empty without one): its name, code, dates, goals and progress in %
+    "campaign_name", "campaign_code", "campaign_start", "campaign_end", "campaign_goals", "campaign_progress",
+})
 TEMPLATE_NAME = "<报表模板>"
 
 

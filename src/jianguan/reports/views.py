@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,18 +18,26 @@ from django.views.decorators.http import require_GET, require_POST
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.indicators import column_value, dimension_key, drilldown, get_indicator
 from jianguan.core.periods import Params
+from jianguan.inspections.metrics import campaign_by_code
 
 from . import renderers, selectors, services
 from .compare import compare_values, summary
-from .engine import build_report, builtin_body, indicator_catalogue
-from .forms import FORMAT_CHOICES, PreviewForm, ReportForm, TemplateEditForm, period_suggestions
+from .engine import build_params, build_report, builtin_body, indicator_catalogue
+from .forms import (
+    FIELD_OF_ERROR,
+    FORMAT_CHOICES,
+    PreviewForm,
+    ReportForm,
+    TemplateEditForm,
+    period_suggestions,
+)
 from .links import link_maker
 from .renderers.html_out import html_blocks
 from .templating import CONTEXT_NAMES, TemplateInvalid
 
 DRILL_PAGE = 100
 SNAPSHOT_PAGE = 50
-PARAM_KEYS = ("template", "period", "as_of", "scope")
+PARAM_KEYS = ("template", "period", "as_of", "scope", "campaign")
 
 
 def _server_base(request) -> str:
@@ -61,15 +70,16 @@ def _build(request, form: ReportForm, *, base: str = ""):
         form.problems = exc.problems
         form.add_error(None, "模板有误，无法生成报表，请修正模板后重试。")
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        field = FIELD_OF_ERROR.get(exc.code)
+        form.add_error(field if field in form.fields else None, exc.message)
     return None
 
 
 def _report_form(request) -> ReportForm:
     # A bare ?template=KEY (from the template list) preselects it; with a period or a date it generates.
-    data = request.GET if "template" in request.GET and ({"period", "as_of"} & set(request.GET)) else None
+    data = request.GET if "template" in request.GET and ({"period", "as_of", "campaign"} & set(request.GET)) else None
     initial = {"scope": selectors.default_scope(actor=request.user), "period": _default_period(),
-               "template": request.GET.get("template", "work_summary")}
+               "template": request.GET.get("template", "work_summary"), "campaign": request.GET.get("campaign", "")}
     return ReportForm(data, actor=request.user, templates=selectors.template_list(), initial=initial)
 
 
@@ -126,8 +136,9 @@ def download(request, fmt: str):
 def _drill_params(request, key: str):
     try:
         indicator = get_indicator(key)
-        params = Params.build(
-            as_of=request.GET.get("as_of") or None, period=request.GET.get("period") or None, scope=request.GET.get("scope")
+        params = build_params(
+            as_of=request.GET.get("as_of") or None, period=request.GET.get("period") or None, scope=request.GET.get("scope"),
+            campaign=request.GET.get("campaign"),
         )
         selectors.check_scope(actor=request.user, scope=params.scope, allow_bureau=True)
         part = request.GET.get("part") or None
@@ -137,6 +148,14 @@ def _drill_params(request, key: str):
     if not qs.ordered:
         qs = qs.order_by("pk")
     return indicator, params, part, qs
+
+
+def _summed(indicator, qs):
+    """A sum's drill-down lists the records summed; its total is their sum (equal to the figure)."""
+    measured = get_indicator(indicator.numerator) if indicator.is_rate else indicator
+    if measured.aggregate != "sum":
+        return None
+    return qs.order_by().aggregate(total=Sum(measured.sum_field))["total"] or 0
 
 
 def _safe_back(request) -> str:
@@ -153,6 +172,7 @@ def drill(request, key: str):
     paginator = Paginator(qs, DRILL_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [[column_value(r, c.path) for c in indicator.columns] for r in page.object_list]
+    summed = _summed(indicator, qs)
     back = _safe_back(request)
     base = {k: v for k, v in request.GET.items() if k != "page"}
     base["back"] = back
@@ -163,7 +183,10 @@ def drill(request, key: str):
             "indicator": indicator,
             "params": params,
             "part": part,
-            "total": paginator.count,
+            "total": paginator.count if summed is None else summed,
+            "records": paginator.count,
+            "summed": summed is not None,
+            "campaign": _campaign_label(params),
             "rows": rows,
             "page": page,
             "first_row": page.start_index(),
@@ -193,6 +216,7 @@ def drill_export(request, key: str):
         total += 1
     sheet.freeze_panes = "A2"
     about = wb.create_sheet("说明")
+    summed = _summed(indicator, qs)
     for row in (
         ("指标", indicator.label + (f"（{part}）" if part else "")),
         ("标识", dimension_key(indicator.key, part) if part else indicator.key),
@@ -200,7 +224,9 @@ def drill_export(request, key: str):
         ("统计期间", f"{params.period.label}（{params.period.start} 至 {params.period.end}）"),
         ("截至日期", params.as_of.isoformat()),
         ("范围", params.scope.label),
+        *((("专项行动", _campaign_label(params)),) if params.campaign else ()),
         ("记录数", total),
+        *((("合计", f"{summed}{indicator.unit}"),) if summed is not None else ()),
         ("导出人", str(request.user)),
         ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ):
@@ -215,6 +241,13 @@ def drill_export(request, key: str):
     name = f"{indicator.label}{'_' + part if part else ''}_明细_{params.period.code.replace('..', '至')}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
+
+
+def _campaign_label(params) -> str:
+    if not params.campaign:
+        return ""
+    campaign = campaign_by_code(params.campaign)
+    return f"{campaign.name}（{campaign.code}）"
 
 
 def _cell(value):
@@ -289,6 +322,9 @@ def template_edit(request, key: str):
             "default_period": _default_period(),
             "scope_groups": selectors.scope_choices(actor=request.user),
             "default_scope": selectors.default_scope(actor=request.user),
+            "campaign_choices": (campaigns := selectors.campaign_choices()),
+            # a template quoting a campaign's figures previews the latest campaign
+            "default_campaign": campaigns[0][0] if campaigns and "campaign." in template.body else "",
             "context_names": sorted(CONTEXT_NAMES),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -342,7 +378,7 @@ def _get_snapshot(request, pk):
 
 def _snapshot_params(snapshot) -> Params:
     p = snapshot.parameters
-    return Params.build(as_of=p.get("as_of"), period=p.get("period"), scope=p.get("scope"))
+    return build_params(as_of=p.get("as_of"), period=p.get("period"), scope=p.get("scope"), campaign=p.get("campaign"))
 
 
 def _stored(values: dict) -> dict:
