@@ -10,6 +10,8 @@ from .ledger import Ledger
 _LEDGERS: dict[str, str] = {
     "businesses": "jianguan.businesses.resources:BUSINESS_LEDGER",
     "equipment": "jianguan.equipment.resources:EQUIPMENT_LEDGER",
+    "findings": "jianguan.inspections.resources:FINDING_LEDGER",
+    "inspections": "jianguan.inspections.resources:INSPECTION_LEDGER",
     "producers": "jianguan.equipment.resources:PRODUCER_LEDGER",
     "subdistricts": "jianguan.org.resources:SUBDISTRICT_LEDGER",
 }
