@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("businesses/", include("jianguan.businesses.urls")),
     path("equipment/", include("jianguan.equipment.urls")),
+    path("inspections/", include("jianguan.inspections.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("admin/", admin.site.urls),
