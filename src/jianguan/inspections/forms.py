@@ -145,7 +145,7 @@ class InspectionForm(DomainErrorMixin, forms.Form):
         widget=forms.TextInput(attrs={
             "list": "business-options", "autocomplete": "off", "placeholder": "18位代码或单位名称",
             "hx-get": reverse_lazy("inspections:business_lookup"), "hx-trigger": "input changed delay:300ms, change",
-            "hx-target": "#business-options", "hx-swap": "outerHTML", "hx-sync": "this:replace",
+            "hx-target": "#business-options", "hx-swap": "outerHTML", "hx-sync": "this:replace", "hx-include": "#equipment-for",
         }),
         error_messages={"required": "请填写检查对象的统一社会信用代码或名称"},
     )
@@ -176,10 +176,10 @@ class InspectionForm(DomainErrorMixin, forms.Form):
         self.fields["campaign"].queryset = Campaign.objects.filter(status=CampaignStatus.ACTIVE).order_by("-start", "code")
         self.fields["checklist"].queryset = Checklist.objects.filter(disabled_on__isnull=True).order_by("code", "-version")
         raw = self.data.get("business") if self.is_bound else self.initial.get("business")
-        self.business, _ = resolve_business(actor, raw) if raw else (None, "")
-        if self.business is not None:
+        self.found_business, _ = resolve_business(actor, raw) if raw else (None, "")
+        if self.found_business is not None:
             self.fields["equipment"].queryset = equipment_selectors.equipment_list(
-                actor=actor, filters={"operator": self.business.uscc}
+                actor=actor, filters={"operator": self.found_business.uscc}
             ).order_by("reg_code")
 
     def clean_business(self):

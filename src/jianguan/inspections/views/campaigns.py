@@ -6,8 +6,10 @@ from django.contrib.staticfiles import finders
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from jianguan.businesses.choices import EntityType
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
+from jianguan.equipment.models import CatalogueEntry
 
 from .. import selectors
 from ..forms import CampaignForm
@@ -71,6 +73,11 @@ def campaign_detail(request, code: str):
         "inspections": inspections[:INSPECTION_LIMIT],
         "more_inspections": len(inspections) > INSPECTION_LIMIT,
         "subdistricts": list(campaign.subdistricts.order_by("code")),
+        "entity_types": [dict(EntityType.choices).get(v, v) for v in campaign.entity_types or []],
+        "equipment_types": [
+            f"{code} {name}" for code, name in
+            CatalogueEntry.objects.filter(code__in=campaign.equipment_types or []).order_by("code").values_list("code", "name")
+        ],
         "target_count": campaign.targets.count(),
         "can_plan": can_plan(request.user),
     })

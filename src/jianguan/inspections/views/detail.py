@@ -3,6 +3,7 @@ and after completion the findings, documents, amendments, archiving and a timeli
 
 import datetime as dt
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -46,6 +47,14 @@ def _display(name: str, value) -> str:
     return value or "（空）"
 
 
+def _completed_by(inspection):
+    """Who completed it: the audit row that set completed_at (the model keeps no such column)."""
+    for entry in LogEntry.objects.get_for_object(inspection).select_related("actor").order_by("-timestamp", "-pk")[:50]:
+        if "completed_at" in (entry.changes_dict or {}):
+            return entry.actor
+    return None
+
+
 def inspection_timeline(inspection, amendments, documents, attachments) -> list[dict]:
     """录入, 完成, 更正 (with before → after), 文书 and 附件, newest first."""
     events = [{
@@ -54,8 +63,8 @@ def inspection_timeline(inspection, amendments, documents, attachments) -> list[
     }]
     if inspection.completed_at:
         events.append({
-            "at": inspection.completed_at, "sort": inspection.completed_at, "audit": True, "milestone": True, "actor": "",
-            "title": f"完成检查：{inspection.get_result_display() or '—'}",
+            "at": inspection.completed_at, "sort": inspection.completed_at, "audit": True, "milestone": True,
+            "actor": _completed_by(inspection) or "—", "title": f"完成检查：{inspection.get_result_display() or '—'}",
         })
     for amendment in amendments:
         events.append({

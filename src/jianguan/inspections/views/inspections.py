@@ -53,8 +53,8 @@ def inspection_list(request):
         "page_no": page_no,
         "filters": filters,
         "problems": problems,
-        # One station's inspections: a cheap count; bureau-wide lists do not count.
-        "total": qs.count() if request.user.role == Role.STATION or filters else None,
+        # One station's or one campaign's inspections: a cheap count; bureau-wide lists do not count.
+        "total": qs.count() if request.user.role == Role.STATION or {"station", "campaign", "q"} & set(filters) else None,
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "inspections/_inspection_rows.html", context)
@@ -137,10 +137,14 @@ def _business_options(actor, text: str) -> list:
 
 
 def business_lookup(request):
-    """htmx: candidates for the business box (a <datalist>) and, out of band, the business's devices."""
+    """htmx: candidates for the business box (a <datalist>) and, out of band, the business's devices
+    when the business changed."""
     text = request.GET.get("business", "")
     form = InspectionForm(initial={"business": text.strip()}, actor=request.user)
+    found = form.found_business.uscc if form.found_business else ""
     return render(request, "inspections/_business_lookup.html", {
         "business_options": _business_options(request.user, text),
         "form": form,
+        # The same business as the devices shown: leave the ticked boxes alone.
+        "refresh_equipment": request.GET.get("equipment_for", "") != found,
     })
