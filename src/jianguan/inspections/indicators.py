@@ -308,22 +308,22 @@ _FINDINGS = {"source": "inspections.finding", "queryset": _findings, "where": _i
              "columns": FINDING_COLUMNS, "unit": "条"}
 _figure("findings.found", "发现隐患问题", definition="发现日期在统计期间内的隐患问题条数。", **_FINDINGS)
 _figure(
-    "findings.rectified", "已整改",
+    "findings.rectified", "已整改隐患",
     definition="发现日期在统计期间内、截至日期前经复查确认整改完成的隐患问题条数。", residual=_closed_by, **_FINDINGS,
 )
 _figure(
-    "findings.open", "未整改",
+    "findings.open", "未整改隐患",
     definition="发现日期在统计期间内、截至日期时既未整改完成也未升级处置的隐患问题条数（含待复查）。",
     residual=_open_on, **_FINDINGS,
 )
 _figure(
-    "findings.overdue", "逾期未整改",
+    "findings.overdue", "逾期未整改隐患",
     definition="未整改的隐患问题中，整改期限早于截至日期、且截至日期前未提交整改报告的条数"
     "（已报告待复查的不计；复查未通过的重新计算）。",
     residual=_overdue_on, **_FINDINGS,
 )
 _figure(
-    "findings.escalated", "升级处置",
+    "findings.escalated", "升级处置隐患",
     definition="发现日期在统计期间内、截至日期前已升级处置（移交立案线索、查封设备或责令停止使用）的隐患问题条数。",
     residual=_escalated_by, **_FINDINGS,
 )
@@ -395,21 +395,21 @@ _CAMPAIGN_FINDINGS = {"source": "inspections.campaign_finding", "queryset": _fin
                       "uses": "as_of", "columns": FINDING_COLUMNS, "unit": "条", "requires": CAMPAIGN}
 _figure("campaign.findings", "发现隐患问题", definition=f"{_C}检查发现的隐患问题条数。", **_CAMPAIGN_FINDINGS)
 _figure(
-    "campaign.rectified", "已整改", definition=f"{_C}检查发现、截至日期前经复查确认整改完成的隐患问题条数。",
+    "campaign.rectified", "已整改隐患", definition=f"{_C}检查发现、截至日期前经复查确认整改完成的隐患问题条数。",
     residual=_closed_by, **_CAMPAIGN_FINDINGS,
 )
 _figure(
-    "campaign.unrectified", "未整改",
+    "campaign.unrectified", "未整改隐患",
     definition=f"{_C}检查发现、截至日期时既未整改完成也未升级处置的隐患问题条数（含待复查）。",
     residual=_open_on, **_CAMPAIGN_FINDINGS,
 )
 _figure(
-    "campaign.overdue", "逾期未整改",
+    "campaign.overdue", "逾期未整改隐患",
     definition="未整改的专项行动隐患问题中，整改期限早于截至日期、且截至日期前未提交整改报告的条数。",
     residual=_overdue_on, **_CAMPAIGN_FINDINGS,
 )
 _figure(
-    "campaign.escalated", "升级处置",
+    "campaign.escalated", "升级处置隐患",
     definition=f"{_C}检查发现、截至日期前已升级处置（移交立案线索、查封设备或责令停止使用）的隐患问题条数。",
     residual=_escalated_by, **_CAMPAIGN_FINDINGS,
 )

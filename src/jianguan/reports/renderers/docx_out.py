@@ -109,6 +109,7 @@ def _add_end_note(document, report) -> None:
     lines = [
         f"统计期间：{period.label}（{cn_date(period.start)}至{cn_date(period.end)}）",
         f"截至：{cn_date(params.as_of)}；范围：{params.scope.label}（{area_label(params)}）",
+        *([f"专项行动：{report.campaign.name}（{report.campaign.code}）"] if report.campaign else []),
         f"模板：{report.template.title}（{report.template.key}）",
         # 64 hex digits do not fit after the label at 小四: the hash gets a line of its own.
         f"SHA-256：\n{report.sha256}",

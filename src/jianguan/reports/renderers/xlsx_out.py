@@ -60,6 +60,8 @@ def render(report, drilldowns: bool = False, actor=None, **options) -> bytes:
 
 def parameter_text(indicator, params) -> str:
     scope = f"范围：{params.scope.label}（{area_label(params)}）"
+    if "campaign" in indicator.requires:
+        return f"专项行动：{params.campaign}；截至{cn_date(params.as_of)}；{scope}"
     if indicator.uses == "as_of":
         return f"截至{cn_date(params.as_of)}；{scope}"
     period = params.period
@@ -123,6 +125,7 @@ def _info_sheet(workbook, report, titles) -> None:
         ("统计期间", f"{params.period.label}（{cn_date(params.period.start)}至{cn_date(params.period.end)}）"),
         ("截至", cn_date(params.as_of)),
         ("范围", f"{params.scope.label}（{area_label(params)}）"),
+        *((("专项行动", f"{report.campaign.name}（{report.campaign.code}）"),) if report.campaign else ()),
         ("参数", "；".join(f"{k}={v}" for k, v in params.as_dict().items())),
         ("SHA-256", report.sha256),
     ]
