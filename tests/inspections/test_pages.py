@@ -82,6 +82,9 @@ def test_every_page_renders_for_a_station_user(client, org):
         response = client.get(url)
         assert response.status_code == 200, url
         assert expected in html(response), url
+    page = html(client.get(f"/inspections/{inspection.pk}/"))
+    upload = re.search(r'<input type="file"[^>]*>', page).group(0)
+    assert 'accept="image/*,application/pdf"' in upload and 'capture="environment"' in upload and " multiple" in upload
     lookup = client.get("/inspections/new/lookup/", {"business": inspection.business.name[:6]}, HTTP_HX_REQUEST="true")
     assert inspection.business.uscc in html(lookup)
     rows = client.get("/inspections/", {"q": inspection.number}, HTTP_HX_REQUEST="true")
@@ -400,3 +403,18 @@ def test_campaign_create_and_edit_by_department_only(client, org):
     response = client.post(f"/inspections/campaigns/{drive.code}/edit/", {**form, "name": "旧版本", "status": "active", "version": drive.version})
     assert response.status_code == 409 and "已被他人修改" in html(response)
     assert Campaign.objects.get().name == "电梯安全专项整治"
+
+
+def test_queue_forms_share_one_inspector_query(client, org, django_assert_max_num_queries):
+    a, _ = team(org.east)
+    business = BusinessFactory(subdistrict=org.subs["dongguan"])
+    for n in range(12):
+        device = EquipmentFactory(operator=business, subdistrict=org.subs["dongguan"])
+        FollowUpTask.objects.create(
+            kind=TaskKind.EXAM_OVERDUE, equipment=device, station=org.east, reference_due=dt.date(2026, 8, 1),
+            opened_on=dt.date(2026, 8, 2), due_on=dt.date(2026, 8, 1) + dt.timedelta(days=n),
+        )
+    client.force_login(a)
+    with django_assert_max_num_queries(15):
+        response = client.get("/inspections/queue/")
+    assert html(response).count("检查并办结</button>") == 12

@@ -49,6 +49,7 @@ def work_queue(request, *, failed_task: int | None = None, failed_form=None, sta
     entries, counts = _entries(request, on)
     editable = can_edit(request.user)
     if editable:
+        choices = None
         for entry in entries:
             if entry["kind"] != "task":
                 continue
@@ -56,9 +57,10 @@ def work_queue(request, *, failed_task: int | None = None, failed_form=None, sta
                 entry["form"] = failed_form
             else:
                 entry["form"] = TaskInspectionForm(
-                    actor=request.user, prefix=f"t{entry['task'].pk}",
-                    initial={"date": on, "inspectors": [request.user] if request.user.cert_no else []},
+                    actor=request.user, prefix=f"t{entry['task'].pk}", inspector_choices=choices,
+                    initial={"date": on, "inspectors": [request.user.pk] if request.user.cert_no else []},
                 )
+                choices = choices or list(entry["form"].fields["inspectors"].choices)
     return render(request, "inspections/queue.html", {
         "entries": entries,
         "counts": counts,
