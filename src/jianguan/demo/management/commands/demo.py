@@ -10,6 +10,7 @@ from jianguan.org.models import OrgUnit, User
 from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
 from ...equipment import SCALES as EQUIPMENT_SCALES
 from ...equipment import build_equipment
+from ...inspections import build_inspections, inspector_usernames
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
-                f"约{EQUIPMENT_SCALES[scale]}台特种设备（seed={seed}）"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查（seed={seed}）"
             )
             return
         if OrgUnit.objects.exists():
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             bureau, subdistricts, _ = build_org()
             total = build_businesses(subdistricts, count, seed, progress=self._progress)
             equipment = build_equipment(subdistricts, EQUIPMENT_SCALES[scale], seed)
+            inspections = build_inspections(seed, scale)
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -53,6 +55,7 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
         self.stdout.write(f"已载入演示辖区：{total} 户市场主体，用时 {time.monotonic() - started:.1f} 秒。")
         self.stdout.write(f"  {equipment.summary()}。")
+        self.stdout.write(f"  {inspections.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
@@ -68,3 +71,6 @@ def print_logins(out) -> None:
     out.write(f"演示账号（密码均为 {DEMO_PASSWORD}，如未修改）：")
     for user in demo:
         out.write(f"  {user.username:<10} {user.get_role_display():<8} {user.org_unit or ''}")
+    inspectors = list(User.objects.filter(username__in=inspector_usernames()).order_by("username").values_list("username", flat=True))
+    if inspectors:
+        out.write(f"  另有各监管所执法人员 {'、'.join(inspectors)}（密码相同），可用于复查等须由他人办理的环节")
