@@ -299,6 +299,13 @@ def test_stale_version_on_a_finding_edit_keeps_the_input(client, org):
     assert "灭火器过期三个月" in text  # the user's typing is kept
     finding.refresh_from_db()
     assert finding.description == "灭火器压力不足" and finding.deadline == dt.date(2026, 9, 15)
+    # Having read the message, sending the kept input again is a deliberate overwrite.
+    assert response.context["edit_form"]["version"].value() == str(finding.version)
+    response = client.post(f"/inspections/findings/{finding.pk}/edit/", {
+        "version": finding.version, "description": "灭火器过期三个月", "severity": "general", "legal_basis": "", "deadline": "2026-09-20",
+    })
+    assert response.status_code == 302
+    assert Finding.objects.get(pk=finding.pk).description == "灭火器过期三个月"
 
 
 def test_report_before_the_finding_is_refused(client, org):
@@ -418,3 +425,31 @@ def test_queue_forms_share_one_inspector_query(client, org, django_assert_max_nu
     with django_assert_max_num_queries(15):
         response = client.get("/inspections/queue/")
     assert html(response).count("检查并办结</button>") == 12
+
+
+def test_escalate_seal_and_lift(client, org):
+    business = BusinessFactory(subdistrict=org.subs["dongguan"])
+    device = EquipmentFactory(operator=business, subdistrict=org.subs["dongguan"])
+    _, finding, inspectors = inspection_with_finding(org, business=business, equipment=device)
+    client.force_login(org.users.leader)
+    response = client.post(f"/inspections/findings/{finding.pk}/escalate/", {
+        "version": finding.version, "escalation": "seal", "on": "2026-09-05", "reason": "安全阀失效仍在使用",
+    })
+    assert response.status_code == 400 and "局领导账号只读" in html(response)
+    client.force_login(inspectors[0])
+    response = client.post(f"/inspections/findings/{finding.pk}/escalate/", {
+        "version": finding.version, "escalation": "seal", "on": "2026-09-05", "reason": "安全阀失效仍在使用",
+    })
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    device.refresh_from_db()
+    assert finding.status == FindingStatus.ESCALATED and device.sealed
+    sealing = finding.sealings.get()
+    page = html(client.get(f"/inspections/findings/{finding.pk}/"))
+    assert "解除查封" in page and "已升级处置" in page
+    response = client.post(f"/inspections/findings/{finding.pk}/sealings/{sealing.pk}/lift/", {"lifted_on": "2026-09-01", "lift_reason": "已更换"})
+    assert response.status_code == 400 and "早于查封日期" in html(response)
+    response = client.post(f"/inspections/findings/{finding.pk}/sealings/{sealing.pk}/lift/", {"lifted_on": "2026-09-20", "lift_reason": "已更换安全阀并检验合格"})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert not device.sealed and "已解封" in html(client.get(f"/inspections/findings/{finding.pk}/"))

@@ -132,6 +132,7 @@ def detail_context(request, inspection, **forms) -> dict:
         "stale": forms.pop("stale", False),
     }
     if not editable:
+        context.update(forms)  # a refused form (read-only account) is shown with the service's message
         return context
     if inspection.status != InspectionStatus.ARCHIVED:
         context["attachment_form"] = forms.get("attachment_form") or AttachmentForm()

@@ -121,6 +121,8 @@ def finding_context(request, finding, **forms) -> dict:
     }
     if context["can_edit"]:
         context.update(_forms_for(request, finding, forms))
+    else:
+        context.update(forms)  # a refused form (read-only account) is shown with the service's message
     return context
 
 

@@ -48,14 +48,13 @@ def work_queue(request, *, failed_task: int | None = None, failed_form=None, sta
     on = today()
     entries, counts = _entries(request, on)
     editable = can_edit(request.user)
+    for entry in entries:
+        if entry["kind"] == "task" and entry["task"].pk == failed_task:
+            entry["form"] = failed_form  # shown with the service's message, even to a read-only account
     if editable:
         choices = None
         for entry in entries:
-            if entry["kind"] != "task":
-                continue
-            if entry["task"].pk == failed_task:
-                entry["form"] = failed_form
-            else:
+            if entry["kind"] == "task" and entry["task"].pk != failed_task:
                 entry["form"] = TaskInspectionForm(
                     actor=request.user, prefix=f"t{entry['task'].pk}", inspector_choices=choices,
                     initial={"date": on, "inspectors": [request.user.pk] if request.user.cert_no else []},
