@@ -254,3 +254,10 @@ def test_historical_closure_only_for_imported_open_findings(org, world, tmp_path
     with pytest.raises(DomainError, match="只有导入的历史检查"):
         finding_import_closed(actor=inspectors[0], pk=finding.pk, closed_on=dt.date(2026, 9, 10))
     assert Finding.objects.get(pk=finding.pk).status == FindingStatus.OPEN
+
+
+def test_numbers_follow_the_dates_whatever_the_row_order(org, world, tmp_path):
+    path = write_xlsx(tmp_path / "reversed.xlsx", list(reversed(good_rows(world))))
+    assert run_import(HISTORY_LEDGER, path, actor=org.users.admin).accepted
+    by_number = list(Inspection.objects.order_by("number").values_list("date", flat=True))
+    assert by_number == sorted(by_number)

@@ -327,7 +327,8 @@ class HistoryLedger(Ledger):
         groups: dict[tuple, list[dict]] = {}
         for values in creates:
             groups.setdefault(values["group"], []).append(values)
-        for rows in groups.values():
+        # In date order, so that the new inspection numbers follow the calendar as entered ones do.
+        for rows in sorted(groups.values(), key=lambda rows: (rows[0]["date"].date, rows[0]["date"].seq)):
             self._write_inspection(rows, ctx)
 
     def _write_inspection(self, rows: list[dict], ctx: Context) -> None:
