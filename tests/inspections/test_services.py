@@ -202,3 +202,14 @@ def test_checklist_revision_keeps_the_version_an_inspection_started_with(org):
         checklist_save(actor=org.users.dept, code="elevator_operator", name=old.name, items=[])
 
 
+
+
+def test_command_line_and_demo_act_without_a_user(org):
+    from jianguan.inspections.services.campaigns import campaign_create
+
+    campaign = campaign_create(actor=None, code="T1", name="测试专项", start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), lead_department=org.dept)
+    business = BusinessFactory(subdistrict=org.subs["dongguan"])
+    inspection = inspection_create(
+        actor=None, kind=InspectionKind.SPECIAL, business=business, date=dt.date(2026, 9, 2), inspectors=team(org.east), campaign=campaign
+    )
+    assert inspection.created_by is None and campaign.created_by is None

@@ -75,7 +75,7 @@ class Campaign(models.Model):
     checklist = models.ForeignKey(Checklist, verbose_name="检查表", null=True, blank=True, on_delete=models.PROTECT)
     goals = models.JSONField("工作目标", default=dict, blank=True, help_text='如 {"businesses": 50, "devices": 100}')
     status = models.CharField("状态", max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
-    created_by = models.ForeignKey(USER, verbose_name="创建人", null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(USER, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     version = models.IntegerField("版本", default=1)
 
@@ -114,7 +114,7 @@ class Inspection(models.Model):
         Campaign, verbose_name="专项行动", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
     )
     source = models.CharField("来源", max_length=20, default="manual")  # manual | import | task | recheck | spotcheck
-    created_by = models.ForeignKey(USER, verbose_name="录入人", null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(USER, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     version = models.IntegerField("版本", default=1)
@@ -224,7 +224,7 @@ class Document(models.Model):
     findings = models.ManyToManyField(Finding, verbose_name="涉及问题", related_name="documents")
     issued_on = models.DateField("下达日期")
     deadline = models.DateField("整改期限")
-    issued_by = models.ForeignKey(USER, verbose_name="签发人", null=True, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(USER, verbose_name="签发人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = "执法文书"
@@ -274,7 +274,7 @@ class CaseLead(models.Model):
     finding = models.ForeignKey(Finding, verbose_name="来源问题", null=True, blank=True, on_delete=models.PROTECT, related_name="case_leads")
     opened_on = models.DateField("移交日期")
     description = models.TextField("线索内容")
-    opened_by = models.ForeignKey(USER, verbose_name="移交人", null=True, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(USER, verbose_name="移交人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     taken_over = models.BooleanField("已被案件模块接收", default=False)
 
     class Meta:
@@ -322,7 +322,7 @@ class Attachment(models.Model):
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(USER, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(USER, verbose_name="上传人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
