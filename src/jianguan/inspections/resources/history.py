@@ -181,7 +181,7 @@ class HistoryLedger(Ledger):
         if actor is None:
             # An inspection records who entered it: the command line needs --user, or a superuser.
             raise DomainError("actor_required", "导入检查记录须指定录入人：请用 --user 指定用户名（或先创建超级用户）")
-        if actor.role and actor.role == Role.LEADERSHIP and not actor.is_superuser:
+        if actor.role == Role.LEADERSHIP and not actor.is_superuser:
             raise PermissionDenied("局领导账号只读，不能导入检查记录")
 
     def prepare(self, ctx: Context) -> None:
@@ -203,7 +203,7 @@ class HistoryLedger(Ledger):
             businesses={},  # uscc -> Business
             devices={},  # reg_code -> Equipment
             on_file={},  # (date, kind, business pk, inspector pks) -> number of an inspection on file
-            groups={},  # the same key -> {"result", "descriptions", "rows"} of this file
+            groups={},  # the same key -> {"result", "descriptions"} of this file's rows so far
             stats={"inspections": 0, "external": 0, "findings": 0, "closed": 0},
         )
         if self.per_run:
@@ -313,7 +313,7 @@ class HistoryLedger(Ledger):
                 what = f"问题描述“{description[:30]}”" if description else "未填问题描述"
                 return [("", f"与本文件前面一行重复：同一次检查（日期、检查类型、单位、检查人员相同），{what}")]
         else:
-            group = data["groups"][group_key] = {"result": result, "descriptions": set(), "rows": []}
+            group = data["groups"][group_key] = {"result": result, "descriptions": set()}
             data["stats"]["inspections"] += 1
             data["stats"]["external"] += is_external(kind)
         group["descriptions"].add(description)
