@@ -39,8 +39,8 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 9, 30)
 CODE = "ZQ2026"
-PREFIXES = ("inspections.", "findings.", "documents.", "case_leads.", "sealings.", "campaign.")
-KEYS = [i.key for i in all_indicators() if i.key.startswith(PREFIXES)]
+PREFIXES = ("inspections.", "findings.", "documents.", "case_leads.", "campaign.")
+KEYS = [i.key for i in all_indicators() if i.key.startswith(PREFIXES) or i.key == "equipment.sealed"]
 CAMPAIGN_KEYS = [k for k in KEYS if k.startswith("campaign.")]
 PERIOD_KEYS = [k for k in KEYS if not k.startswith("campaign.")]
 
@@ -212,10 +212,10 @@ def test_period_figures(world):
     assert values["findings.overdue"] == 2  # f2, and the other campaign's finding (deadline 9-09)
     assert values["documents.rectification_notices"] == 1 and values["documents.supervision_orders"] == 1
     assert values["case_leads.opened"] == 1
-    assert values["sealings.active"] == 1
-    assert compute(["sealings.active"], Params.build(as_of=d(9, 25)))["sealings.active"] == 0
+    assert values["equipment.sealed"] == 1
+    assert compute(["equipment.sealed"], Params.build(as_of=d(9, 25)))["equipment.sealed"] == 0
     other_quarter = compute(PERIOD_KEYS, Params.build(period="2026Q2"))
-    assert all(other_quarter[k] == 0 for k in PERIOD_KEYS if k != "sealings.active")
+    assert all(other_quarter[k] == 0 for k in PERIOD_KEYS if k != "equipment.sealed")
 
 
 def test_a_lifted_sealing_no_longer_counts(world, org):
@@ -223,8 +223,8 @@ def test_a_lifted_sealing_no_longer_counts(world, org):
 
     sealing = Sealing.objects.get()
     sealing_lift(actor=team(org.west)[0], pk=sealing.pk, on=d(10, 8), reason="已更换安全阀")
-    assert compute(["sealings.active"], Params.build(as_of=d(10, 7)))["sealings.active"] == 1
-    assert compute(["sealings.active"], Params.build(as_of=d(10, 8)))["sealings.active"] == 0
+    assert compute(["equipment.sealed"], Params.build(as_of=d(10, 7)))["equipment.sealed"] == 1
+    assert compute(["equipment.sealed"], Params.build(as_of=d(10, 8)))["equipment.sealed"] == 0
     # the campaign still counts the device it sealed
     assert compute(["campaign.sealed"], params(as_of=d(10, 31)))["campaign.sealed"] == 1
 

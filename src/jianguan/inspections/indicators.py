@@ -3,8 +3,7 @@
 Two families:
 
 - Figures of a period (`inspections.*`, `findings.*`, `documents.*`, `case_leads.*`) and one stock
-  (`sealings.active`, devices under seal: not under `equipment.`, which holds the ledger's own
-  figures), scoped by the record's own subdistrict (for an inspection, the business's subdistrict
+  (`equipment.sealed`, devices under seal, counted from this module's sealing records), scoped by the record's own subdistrict (for an inspection, the business's subdistrict
   when it was inspected; a device's figures use the device's subdistrict).
 - A campaign's figures (`campaign.*`), with the campaign as parameter (`Params.campaign`, its code):
   every record of the campaign up to the as-of date, whatever the period.
@@ -345,7 +344,7 @@ _figure(
     columns=CASE_LEAD_COLUMNS,
 )
 _figure(
-    "sealings.active", "查封设备", "台", "截至日期处于查封状态（查封日期不晚于截至日期，且尚未解封或解封日期在其后）的特种设备台数。",
+    "equipment.sealed", "查封设备", "台", "截至日期处于查封状态（查封日期不晚于截至日期，且尚未解封或解封日期在其后）的特种设备台数。",
     uses="as_of", source="inspections.sealing", queryset=_sealings, where=_sealed_on, columns=SEALING_COLUMNS,
     scope_field="equipment__subdistrict",
 )
