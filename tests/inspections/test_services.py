@@ -213,3 +213,25 @@ def test_command_line_and_demo_act_without_a_user(org):
         actor=None, kind=InspectionKind.SPECIAL, business=business, date=dt.date(2026, 9, 2), inspectors=team(org.east), campaign=campaign
     )
     assert inspection.created_by is None and campaign.created_by is None
+
+
+def test_campaign_scope_limits_what_counts_toward_it(org):
+    from jianguan.inspections.services.campaigns import campaign_create
+
+    campaign = campaign_create(
+        actor=org.users.dept, code="ZQ", name="中秋守护", start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30),
+        lead_department=org.dept, industries=["62"], equipment_types=["3000"], subdistricts=[org.subs["dongguan"]],
+    )
+    restaurant = BusinessFactory(subdistrict=org.subs["dongguan"], industry_code="6210")
+    shop = BusinessFactory(subdistrict=org.subs["dongguan"], industry_code="5211")
+    boiler = EquipmentFactory(operator=restaurant, subdistrict=org.subs["dongguan"], type_id="1000")
+    inspectors = team(org.east)
+    with pytest.raises(DomainError, match="行业代码“5211”不在专项行动范围"):
+        inspection_create(actor=inspectors[0], kind=InspectionKind.SPECIAL, business=shop, date=dt.date(2026, 9, 2), inspectors=inspectors, campaign=campaign)
+    with pytest.raises(DomainError, match="设备种类 1000 不在专项行动范围"):
+        inspection_create(
+            actor=inspectors[0], kind=InspectionKind.SPECIAL, business=restaurant, date=dt.date(2026, 9, 2), inspectors=inspectors,
+            campaign=campaign, equipment=[boiler],
+        )
+    inspection_create(actor=inspectors[0], kind=InspectionKind.SPECIAL, business=restaurant, date=dt.date(2026, 9, 2), inspectors=inspectors, campaign=campaign)
+    assert campaign.inspections.count() == 1

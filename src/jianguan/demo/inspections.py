@@ -62,6 +62,8 @@ from .equipment import DEMO_DATE
 
 SCALES = {"small": 1, "district": 3}
 YEAR_START = dt.date(2026, 1, 5)
+# 百日攻坚's scope by industry (GB/T 4754 prefixes): food manufacturing, food wholesale and retail, catering.
+SUMMER_INDUSTRIES = ("14", "512", "521", "522", "62")
 
 # Expired during the year: station 2's and station 5's third inspector.
 EXPIRED = {"suo2c": dt.date(2026, 6, 30), "suo5c": dt.date(2026, 8, 31)}
@@ -408,7 +410,7 @@ def build_inspections(seed: int, scale: str = "small") -> InspectionCounts:
     everywhere = list(Subdistrict.objects.order_by("code"))
     summer = campaign_create(
         actor=shipin, code="2026-BRGJ", name="食品安全“百日攻坚”专项行动", start=dt.date(2026, 6, 1), end=dt.date(2026, 9, 8),
-        lead_department=shipin.org_unit, checklist=food_daily, industries=["62", "521", "522"],
+        lead_department=shipin.org_unit, checklist=food_daily, industries=list(SUMMER_INDUSTRIES),
         description="聚焦餐饮服务、食品销售环节，对照食品经营者日常监督检查表逐项检查，发现问题限期整改、逐一复查销号。",
         goals={"inspections": 100 * factor, "businesses": 90 * factor, "inspector_visits": 200 * factor},
         subdistricts=everywhere,
@@ -423,6 +425,12 @@ def build_inspections(seed: int, scale: str = "small") -> InspectionCounts:
 
     active = Business.objects.filter(reg_status="active").order_by("uscc")
     food = list(active.filter(licences__kind="food_business").values_list("pk", flat=True).distinct())
+    # Only these count toward 百日攻坚: the campaign's scope is checked when an inspection joins it.
+    in_summer_scope = {
+        pk for pk, code in active.filter(licences__kind="food_business").values_list("pk", "industry_code").distinct()
+        if code.startswith(SUMMER_INDUSTRIES)
+    }
+    summer_food = [pk for pk in food if pk in in_summer_scope]
     enterprises = list(active.filter(entity_type="enterprise").values_list("pk", flat=True))
     lifts: dict[int, list[Equipment]] = {}
     for device in Equipment.objects.filter(status="in_use", type_id="3000", sealed=False).order_by("reg_code"):
@@ -438,7 +446,7 @@ def build_inspections(seed: int, scale: str = "small") -> InspectionCounts:
         return rng.sample(own, min(len(own), rng.choice((1, 1, 2, 3))))
 
     # 百日攻坚: food businesses, summer.
-    for business in _sample_businesses(rng, food, 65 * factor):
+    for business in _sample_businesses(rng, summer_food, 65 * factor):
         specs.append(_Spec(
             date=_day(rng, summer.start, summer.end), kind=InspectionKind.SPECIAL, business=business, campaign=summer,
             with_department=shipin if rng.random() < 0.15 else None, nonconform=0.3,
@@ -486,7 +494,7 @@ def build_inspections(seed: int, scale: str = "small") -> InspectionCounts:
             business = op_objects[rng.choice(operators)]
             kind, performer = InspectionKind.THIRD_PARTY, rng.choice(THIRD_PARTIES)
         # Self-inspections during 百日攻坚 answer its checklist and count in it; the others stand alone.
-        in_summer = kind == InspectionKind.SELF and summer.start <= day <= summer.end
+        in_summer = kind == InspectionKind.SELF and summer.start <= day <= summer.end and business.pk in in_summer_scope
         spec = _Spec(
             date=day, kind=kind, business=business, campaign=summer if in_summer else None, performed_by=performer,
             nonconform=0.25, free_finding=0.2,

@@ -80,3 +80,21 @@ def finding_clock(status: str, deadline: dt.date, recheck_due: dt.date | None, o
     if status == FindingStatus.REPORTED:
         return clock(recheck_due, on, provisional=provisional)
     return clock(None, on, stopped=True)
+
+
+def campaign_scope_problem(
+    *, entity_types, industries, equipment_types, subdistrict_ids, business_entity_type: str, business_industry: str,
+    business_subdistrict_id: int, device_types: list[str],
+) -> str | None:
+    """Why a business (and the devices inspected) falls outside a campaign's scope; None when inside.
+    An empty scope field places no limit."""
+    if subdistrict_ids and business_subdistrict_id not in subdistrict_ids:
+        return "所属街道不在专项行动范围内"
+    if entity_types and business_entity_type not in entity_types:
+        return "主体类型不在专项行动范围内"
+    if industries and not any((business_industry or "").startswith(prefix) for prefix in industries):
+        return f"行业代码“{business_industry or '未填'}”不在专项行动范围（{'、'.join(industries)}）内"
+    outside = sorted({t for t in device_types if t not in equipment_types}) if equipment_types else []
+    if outside:
+        return f"设备种类 {'、'.join(outside)} 不在专项行动范围（{'、'.join(equipment_types)}）内"
+    return None

@@ -31,7 +31,7 @@ APP = "inspections"
 
 
 def _locked(pk: int) -> Finding:
-    return Finding.objects.select_for_update().select_related("subdistrict", "business__subdistrict", "equipment", "inspection").get(pk=pk)
+    return Finding.objects.select_for_update(of=("self",)).select_related("subdistrict", "business__subdistrict", "equipment", "inspection").get(pk=pk)
 
 
 def _move(finding: Finding, status: str) -> None:
@@ -245,7 +245,7 @@ def sealing_create(*, actor: User, equipment, on: dt.date, reason: str, finding:
 @transaction.atomic
 def sealing_lift(*, actor: User, pk: int, on: dt.date, reason: str, ip: str | None = None) -> Sealing:
     """The unsealing record: the only way a sealed device's mark is lifted."""
-    sealing = Sealing.objects.select_for_update().select_related("equipment__subdistrict").get(pk=pk)
+    sealing = Sealing.objects.select_for_update(of=("self",)).select_related("equipment__subdistrict").get(pk=pk)
     check_writer(actor, sealing.equipment.subdistrict)
     if sealing.lifted_on is not None:
         raise DomainError("already_lifted", f"该查封已于 {sealing.lifted_on} 解除")

@@ -26,7 +26,7 @@ IMPORT_SOURCE = "import"
 @transaction.atomic
 def finding_import_closed(*, actor: User | None, pk: int, closed_on: dt.date, ip: str | None = None) -> Finding:
     """Record the historical closure of an open finding of an imported inspection (整改完成日期)."""
-    finding = Finding.objects.select_for_update().select_related("subdistrict", "inspection").get(pk=pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("subdistrict", "inspection").get(pk=pk)
     check_writer(actor, finding.subdistrict)
     if finding.inspection.source != IMPORT_SOURCE:
         raise DomainError(

@@ -27,7 +27,13 @@ from ..models import (
     ItemResult,
     RectificationReport,
 )
-from ..rules import ALLOWED_LABEL, can_transition_inspection, is_external, sniff_content_type
+from ..rules import (
+    ALLOWED_LABEL,
+    campaign_scope_problem,
+    can_transition_inspection,
+    is_external,
+    sniff_content_type,
+)
 from .common import check_version, check_writer, save
 
 NUMBER_KIND = "inspection"
@@ -64,6 +70,17 @@ def _check_equipment(business: Business, equipment: list[Equipment]) -> None:
             raise DomainError("equipment_not_of_business", f"设备 {device.reg_code} 的使用单位不是“{business.name}”", {"field": "equipment"})
 
 
+def _check_campaign_scope(campaign: Campaign, business: Business, equipment: list[Equipment]) -> None:
+    problem = campaign_scope_problem(
+        entity_types=campaign.entity_types, industries=campaign.industries, equipment_types=campaign.equipment_types,
+        subdistrict_ids={s.pk for s in campaign.subdistricts.all()}, business_entity_type=business.entity_type,
+        business_industry=business.industry_code, business_subdistrict_id=business.subdistrict_id,
+        device_types=[d.type_id for d in equipment],
+    )
+    if problem:
+        raise DomainError("outside_campaign_scope", f"“{business.name}”不能计入专项行动“{campaign.name}”：{problem}", {"field": "campaign"})
+
+
 @transaction.atomic
 def inspection_create(
     *, actor: User | None, kind: str, business: Business, date: dt.date, inspectors: list[User] = (),
@@ -81,6 +98,8 @@ def inspection_create(
         raise DomainError(
             "outside_campaign", f"检查日期 {date} 不在专项行动“{campaign.name}”期间（{campaign.start} 至 {campaign.end}）内", {"field": "date"}
         )
+    if campaign is not None:
+        _check_campaign_scope(campaign, business, equipment)
     checklist = checklist or (campaign.checklist if campaign else None)
     if checklist is not None and checklist.disabled_on and checklist.disabled_on <= date:
         raise DomainError("checklist_disabled", f"检查表“{checklist}”已停用", {"field": "checklist"})
@@ -97,7 +116,7 @@ def inspection_create(
 
 
 def _locked(pk: int) -> Inspection:
-    return Inspection.objects.select_for_update().select_related("subdistrict", "checklist", "business").get(pk=pk)
+    return Inspection.objects.select_for_update(of=("self",)).select_related("subdistrict", "checklist", "business").get(pk=pk)
 
 
 def _check_open(inspection: Inspection) -> None:
