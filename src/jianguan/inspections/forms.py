@@ -496,3 +496,56 @@ class CampaignForm(DomainErrorMixin, forms.Form):
             return
         super().add_domain_error(exc)
 
+
+
+class ChecklistTemplateForm(DomainErrorMixin, forms.Form):
+    """A checklist version: one 检查要点 per line, `要点 | 法律依据 | 重大` (the last two optional)."""
+
+    code = forms.RegexField(
+        label="检查表编码", max_length=40, regex=r"^[A-Za-z0-9_\-]+$",
+        error_messages={"invalid": "编码只能使用英文字母、数字、下划线和连字符", "required": "请填写检查表编码"},
+    )
+    name = forms.CharField(label="名称", max_length=200, error_messages={"required": "请填写名称"})
+    applies_to = forms.CharField(label="适用对象", max_length=200, required=False)
+    items = forms.CharField(
+        label="检查要点", widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="每行一项，按顺序：检查要点 | 法律依据 | 重大（不符合即为重大问题时写“重大”，否则留空）",
+        error_messages={"required": "请至少填写一个检查要点"},
+    )
+
+    def __init__(self, *args, revising: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if revising:
+            self.fields["code"].disabled = True
+
+    def clean_items(self):
+        from .services.campaigns import ItemSpec
+
+        specs, problems = [], []
+        for n, line in enumerate(self.cleaned_data["items"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) > 3:
+                problems.append(f"第{n}行有{len(parts)}段，最多三段（要点 | 法律依据 | 重大）")
+                continue
+            point, basis, serious = (parts + ["", ""])[:3]
+            if not point:
+                problems.append(f"第{n}行的检查要点为空")
+            elif serious not in ("", "重大", "一般"):
+                problems.append(f"第{n}行第三段应为“重大”或留空，收到“{serious}”")
+            else:
+                specs.append(ItemSpec(point, basis, serious == "重大"))
+        if problems:
+            raise forms.ValidationError(problems)
+        return specs
+
+    @staticmethod
+    def initial_for(checklist) -> dict:
+        lines = []
+        for item in checklist.items.order_by("order"):
+            parts = [item.point, item.legal_basis, "重大" if item.serious else ""]
+            while parts[-1] == "":
+                parts.pop()
+            lines.append(" | ".join(parts))
+        return {"code": checklist.code, "name": checklist.name, "applies_to": checklist.applies_to, "items": "\n".join(lines)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, detail, findings, inspections, queue
+from .views import campaigns, checklists, detail, findings, inspections, queue
 
 app_name = "inspections"
 urlpatterns = [
@@ -25,6 +25,10 @@ urlpatterns = [
     path("findings/<int:pk>/sealings/<int:sealing_pk>/lift/", findings.sealing_lift, name="sealing_lift"),
     path("queue/", queue.work_queue, name="queue"),
     path("queue/tasks/<int:pk>/inspect/", queue.task_inspect, name="task_inspect"),
+    path("checklists/", checklists.checklist_list, name="checklists"),
+    path("checklists/new/", checklists.checklist_edit, name="checklist_new"),
+    path("checklists/<str:code>/", checklists.checklist_detail, name="checklist"),
+    path("checklists/<str:code>/revise/", checklists.checklist_edit, name="checklist_revise"),
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/new/", campaigns.campaign_edit, name="campaign_new"),
     path("campaigns/<str:code>/", campaigns.campaign_detail, name="campaign"),

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from jianguan.core.errors import DomainError, PermissionDenied
 from jianguan.core.services import acting
@@ -114,7 +115,7 @@ def checklist_save(*, actor: User | None, code: str, name: str, items: list[Item
         for n, spec in enumerate(items, 1):
             save(ChecklistItem(checklist=checklist, order=n, point=spec.point.strip(), legal_basis=spec.legal_basis.strip(), serious=spec.serious))
         if latest is not None and latest.disabled_on is None:
-            latest.disabled_on = dt.date.today()
+            latest.disabled_on = timezone.localdate()
             latest.save(update_fields=["disabled_on"])
     return checklist
 
