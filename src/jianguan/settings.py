@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jianguan.businesses",
     "jianguan.equipment",
     "jianguan.inspections",
+    "jianguan.spotchecks",
     "jianguan.demo",
     "jianguan.reports",
 ]
