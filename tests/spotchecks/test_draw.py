@@ -120,3 +120,11 @@ def test_duplicate_keys_and_too_few_eligible_inspectors_are_refused():
         draw({**inp, "inspectors": inp["inspectors"] + [inp["inspectors"][0]]})
     with pytest.raises(DrawError, match="可派的执法人员只有"):
         draw({**inp, "max_objects_per_inspector": 1})
+
+
+def test_a_rank_bound_that_admits_too_few_falls_back_to_the_whole_stratum(monkeypatch):
+    from jianguan.spotchecks import draw as module
+
+    inp = ref.make_input(3000, {"A": "0.01", "B": "0.02"}, 12, 2, None, seed_for_test_data=5)
+    monkeypatch.setattr(module, "_threshold", lambda fraction: "0000")  # admits almost nothing
+    assert draw(inp) == ref.draw(copy.deepcopy(inp))
