@@ -136,6 +136,9 @@ def make_rows(n: int, subdistricts: list[str], seed: int):
             established.strftime("%Y-%m-%d"),
             status,
             status_date,
+            # 信用风险分类 for a third of the rows, without a date (no rng draw: the other cells stay as they were).
+            "ABCD"[i % 4] if i % 3 == 0 else "",
+            "",
         ]
 
 

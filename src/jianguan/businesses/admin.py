@@ -36,7 +36,7 @@ class LicenceInline(admin.TabularInline):
 @admin.register(Business)
 class BusinessAdmin(ReadOnlyAdmin):
     list_display = ["uscc", "name", "entity_type", "subdistrict", "established_on", "reg_status"]
-    list_filter = ["entity_type", "reg_status", "subdistrict__station", "subdistrict"]
+    list_filter = ["entity_type", "reg_status", "credit_risk_class", "subdistrict__station", "subdistrict"]
     search_fields = ["=uscc", "name"]
     list_select_related = ["subdistrict"]
     paginator = CappedCountPaginator

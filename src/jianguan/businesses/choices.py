@@ -33,3 +33,15 @@ class KeyUnitKind(models.TextChoices):
     CROWDED = "crowded", "其他人员密集场所"
     ACCIDENT = "accident", "近两年发生事故"
     COMPLAINTS = "complaints", "投诉举报较多"
+
+
+class CreditRiskClass(models.TextChoices):
+    """信用风险分类 (A 低 … D 高); blank is 未分类. 双随机抽查 draws each class at its own ratio."""
+
+    A = "A", "A类（低风险）"
+    B = "B", "B类（一般风险）"
+    C = "C", "C类（较高风险）"
+    D = "D", "D类（高风险）"
+
+
+UNCLASSIFIED_LABEL = "未分类"

@@ -6,7 +6,7 @@ from jianguan.core.errors import DomainError
 from jianguan.org.models import User
 from jianguan.org.selectors import subdistricts_in_scope
 
-from .choices import EntityType, RegStatus
+from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, RegStatus
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
 
@@ -48,6 +48,19 @@ class BusinessForm(forms.Form):
         widget=DateInput(),
         help_text="迁出、注销、吊销的日期；存续可不填",
     )
+    credit_risk_class = forms.ChoiceField(
+        label="信用风险分类",
+        choices=[("", UNCLASSIFIED_LABEL), *CreditRiskClass.choices],
+        required=False,
+        help_text="双随机抽查按分类确定抽查比例",
+    )
+    credit_risk_class_on = forms.DateField(
+        label="分类日期",
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        help_text="作出该分类的日期；未分类时不填",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, actor: User, editing: bool = False, **kwargs):
@@ -65,6 +78,8 @@ class BusinessForm(forms.Form):
         status = data.get("reg_status")
         if status and status != RegStatus.ACTIVE and not data.get("status_date") and "status_date" not in self.errors:
             self.add_error("status_date", "登记状态不是存续时必须填写状态日期")
+        if not data.get("credit_risk_class") and data.get("credit_risk_class_on"):
+            self.add_error("credit_risk_class_on", "未分类时不能填写分类日期")
         return data
 
     def service_kwargs(self) -> dict:

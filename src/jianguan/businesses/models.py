@@ -1,9 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from jianguan.org.models import Subdistrict
 
-from .choices import EntityType, KeyUnitKind, LicenceKind, RegStatus
+from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, KeyUnitKind, LicenceKind, RegStatus
 
 
 class Business(models.Model):
@@ -21,6 +22,12 @@ class Business(models.Model):
         "重点单位类别", max_length=20, choices=KeyUnitKind.choices, blank=True,
         help_text="学校、医院、车站、商场、公园等人员密集场所（特种设备重点监管）",
     )
+    # Entered by hand or imported until a credit module computes it; blank is 未分类.
+    credit_risk_class = models.CharField(
+        "信用风险分类", max_length=1, choices=CreditRiskClass.choices, blank=True, default="",
+        help_text="A类（低风险）至D类（高风险），空为未分类；双随机抽查按分类确定抽查比例",
+    )
+    credit_risk_class_on = models.DateField("分类日期", null=True, blank=True, help_text="作出该分类的日期；未分类时为空")
     needs_verification = models.BooleanField("待核实", default=False, help_text="由其他台账导入时自动建立，登记信息尚待核实")
     version = models.IntegerField("版本", default=1)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -39,6 +46,8 @@ class Business(models.Model):
                 fields=["entity_type", "established_on", "reg_status", "status_date", "subdistrict"],
                 name="business_report_pass",
             ),
+            # Spot-check object pools: the businesses of some classes (C、D) in some subdistricts.
+            models.Index(fields=["credit_risk_class", "subdistrict"], name="business_credit_class"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -46,10 +55,23 @@ class Business(models.Model):
                 name="business_status_date_required",
                 violation_error_message="登记状态不是存续时必须填写状态日期",
             ),
+            models.CheckConstraint(
+                condition=~Q(credit_risk_class="") | Q(credit_risk_class_on__isnull=True),
+                name="business_credit_class_date",
+                violation_error_message="未分类时不能填写分类日期",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if not self.credit_risk_class and self.credit_risk_class_on:
+            raise ValidationError({"credit_risk_class_on": "未分类时不能填写分类日期"})
+
+    @property
+    def credit_risk_class_label(self) -> str:
+        return self.get_credit_risk_class_display() if self.credit_risk_class else UNCLASSIFIED_LABEL
 
 
 class Licence(models.Model):

@@ -9,7 +9,7 @@ from jianguan.core.importing import CellError, Column, Context, Ledger, choice, 
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
 
-from .choices import EntityType, RegStatus
+from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, RegStatus
 from .models import Business
 from .rules import UsccError, normalize_uscc
 
@@ -24,6 +24,8 @@ HEADERS = (
     "成立日期",
     "登记状态",
     "状态日期",
+    "信用风险分类",
+    "分类日期",
 )
 
 
@@ -51,6 +53,29 @@ def format_subdistrict(value, ctx) -> str:
     return ctx.data["subdistrict_names"].get(value, "")
 
 
+# 信用风险分类: the letter, the short name (A类) or the full label (A类（低风险）); blank or 未分类 is 未分类.
+_CREDIT_CLASSES = {UNCLASSIFIED_LABEL: ""}
+for _value, _label in CreditRiskClass.choices:
+    _CREDIT_CLASSES.update({_value: _value, _label: _value, _label.partition("（")[0]: _value})
+_CREDIT_CLASS_ALLOWED = (
+    "A、B、C、D，或 " + "、".join(CreditRiskClass.labels) + f"；空白为{UNCLASSIFIED_LABEL}"
+)
+
+
+def parse_credit_class(value, ctx) -> str:
+    raw = text(value, ctx)
+    # a类 / A类(低风险) / A 类 as typed in Excel
+    key = raw.upper().replace("(", "（").replace(")", "）").replace(" ", "").replace("\u3000", "")
+    try:
+        return _CREDIT_CLASSES[key] if key else ""
+    except KeyError:
+        raise CellError(f"信用风险分类“{raw}”不在可选值内（{_CREDIT_CLASS_ALLOWED}）") from None
+
+
+def format_credit_class(value, ctx) -> str:
+    return value or ""
+
+
 parse_entity_type, format_entity_type = choice(EntityType, noun="主体类型")
 parse_reg_status, format_reg_status = choice(RegStatus, noun="登记状态", empty=RegStatus.ACTIVE)
 
@@ -73,6 +98,9 @@ class BusinessLedger(Ledger):
         Column("成立日期", "established_on", required=True, parse=parse_date, format=format_date),
         Column("登记状态", "reg_status", parse=parse_reg_status, format=format_reg_status),
         Column("状态日期", "status_date", parse=parse_date, format=format_date),
+        # Optional: a file without these columns leaves every business's class as it is.
+        Column("信用风险分类", "credit_risk_class", parse=parse_credit_class, format=format_credit_class),
+        Column("分类日期", "credit_risk_class_on", parse=parse_date, format=format_date),
     )
 
     def check_import(self, actor) -> None:
@@ -111,7 +139,21 @@ class BusinessLedger(Ledger):
         established = values.get("established_on", existing.established_on if existing else None)
         if status_date and established and status_date < established:
             problems.append(("状态日期", f"状态日期 {status_date} 早于成立日期 {established}"))
+        if "credit_risk_class" in values or "credit_risk_class_on" in values:
+            problems += self._clean_credit_class(values, existing)
         return problems
+
+    @staticmethod
+    def _clean_credit_class(values: dict, existing) -> list[tuple[str, str]]:
+        old_class = existing.credit_risk_class if existing is not None else ""
+        credit_class = values.get("credit_risk_class", old_class)
+        if "credit_risk_class_on" not in values and credit_class != old_class:
+            # A new class (or 未分类) without its own date must not keep the replaced class's date.
+            values["credit_risk_class_on"] = None
+        class_on = values.get("credit_risk_class_on", existing.credit_risk_class_on if existing else None)
+        if not credit_class and class_on:
+            return [("分类日期", f"信用风险分类为{UNCLASSIFIED_LABEL}时不能填写分类日期")]
+        return []
 
     def touch(self, instance: Business, ctx: Context) -> list[str]:
         instance.version += 1

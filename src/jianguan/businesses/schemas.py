@@ -1,8 +1,12 @@
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 
-from .choices import EntityType, RegStatus
+from .choices import CreditRiskClass, EntityType, RegStatus
+
+# 信用风险分类 as the API writes it: A-D, or "" for 未分类.
+CreditClassValue = CreditRiskClass | Literal[""]
 
 
 class BusinessOut(Schema):
@@ -21,6 +25,9 @@ class BusinessOut(Schema):
     reg_status: RegStatus
     reg_status_label: str
     status_date: dt.date | None
+    credit_risk_class: CreditClassValue
+    credit_risk_class_label: str
+    credit_risk_class_on: dt.date | None
     version: int
 
     @staticmethod
@@ -30,6 +37,10 @@ class BusinessOut(Schema):
     @staticmethod
     def resolve_reg_status_label(obj):
         return obj.get_reg_status_display()
+
+    @staticmethod
+    def resolve_credit_risk_class_label(obj):
+        return obj.credit_risk_class_label
 
     @staticmethod
     def resolve_subdistrict_code(obj):
@@ -55,6 +66,8 @@ class BusinessIn(Schema):
     established_on: dt.date
     reg_status: RegStatus = RegStatus.ACTIVE
     status_date: dt.date | None = None
+    credit_risk_class: CreditClassValue = ""
+    credit_risk_class_on: dt.date | None = None
 
 
 class BusinessPatch(Schema):
@@ -68,11 +81,14 @@ class BusinessPatch(Schema):
     established_on: dt.date | None = None
     reg_status: RegStatus | None = None
     status_date: dt.date | None = None
+    credit_risk_class: CreditClassValue | None = None
+    credit_risk_class_on: dt.date | None = None
 
 
 class BusinessFilters(Schema):
     q: str | None = None
     entity_type: EntityType | None = None
     reg_status: RegStatus | None = None
+    credit_risk_class: CreditRiskClass | Literal["-"] | None = None  # "-" is 未分类
     subdistrict: str | None = None
     station: str | None = None

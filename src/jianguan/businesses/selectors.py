@@ -5,8 +5,11 @@ from jianguan.org.choices import Role
 from jianguan.org.models import User
 from jianguan.org.selectors import scope_q, subdistricts_in_scope
 
+from .choices import CreditRiskClass
 from .models import Business
 from .rules import UsccError, normalize_uscc
+
+UNCLASSIFIED = "-"  # the 信用风险分类 filter's value for 未分类, as in spot-check pools
 
 
 def business_list(*, actor: User, filters: dict | None = None) -> QuerySet[Business]:
@@ -25,6 +28,11 @@ def business_list(*, actor: User, filters: dict | None = None) -> QuerySet[Busin
     ):
         if value := filters.get(key):
             qs = qs.filter(**{lookup: value})
+    credit_class = filters.get("credit_risk_class")
+    if credit_class == UNCLASSIFIED:
+        qs = qs.filter(credit_risk_class="")
+    elif credit_class in CreditRiskClass.values:
+        qs = qs.filter(credit_risk_class=credit_class)
     return qs.order_by("uscc")
 
 

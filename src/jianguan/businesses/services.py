@@ -23,6 +23,8 @@ EDITABLE_FIELDS = (
     "established_on",
     "reg_status",
     "status_date",
+    "credit_risk_class",
+    "credit_risk_class_on",
 )
 
 
@@ -50,6 +52,8 @@ def business_create(*, actor: User, ip: str | None = None, uscc: str, **fields) 
     if Business.objects.filter(uscc=code).exists():
         raise DomainError("duplicate_uscc", f"统一社会信用代码 {code} 已登记", {"field": "uscc"})
     business = Business(uscc=code, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    if business.credit_risk_class is None:
+        business.credit_risk_class = ""
     _check_writer(actor, business.subdistrict)
     with acting(actor, ip):
         _save(business)
@@ -63,9 +67,15 @@ def business_update(*, actor: User, ip: str | None = None, pk: int, version: int
     if business.version != version:
         raise ConcurrentEdit()
     _check_writer(actor, business.subdistrict)
+    old_class = business.credit_risk_class
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(business, name, value)
+    if business.credit_risk_class is None:
+        business.credit_risk_class = ""
+    # A new class (or 未分类) without its own date must not keep the date of the class it replaces.
+    if business.credit_risk_class != old_class and "credit_risk_class_on" not in fields:
+        business.credit_risk_class_on = None
     if business.reg_status == "active":
         business.status_date = None if "status_date" not in fields else business.status_date
     _check_writer(actor, business.subdistrict)

@@ -19,12 +19,12 @@ from jianguan.org.models import Subdistrict
 from jianguan.org.selectors import subdistricts_in_scope
 
 from . import selectors, services
-from .choices import EntityType, RegStatus
+from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, RegStatus
 from .forms import BusinessForm
 from .models import Business, Licence
 
 PAGE_SIZE = 50
-FILTER_KEYS = ("q", "entity_type", "reg_status", "station", "subdistrict")
+FILTER_KEYS = ("q", "entity_type", "reg_status", "credit_risk_class", "station", "subdistrict")
 HISTORY_LIMIT = 200
 
 
@@ -52,6 +52,7 @@ def _filter_options(actor) -> dict:
     return {
         "entity_types": EntityType.choices,
         "reg_statuses": RegStatus.choices,
+        "credit_classes": [*CreditRiskClass.choices, ("-", UNCLASSIFIED_LABEL)],
         "stations": list(stations.values()),
         "subdistrict_groups": list(groups.items()),
     }
@@ -221,6 +222,8 @@ def business_edit(request, pk: int):
         "established_on": business.established_on,
         "reg_status": business.reg_status,
         "status_date": business.status_date,
+        "credit_risk_class": business.credit_risk_class,
+        "credit_risk_class_on": business.credit_risk_class_on,
         "version": business.version,
     }
     form = BusinessForm(request.POST or None, initial=initial, actor=request.user, editing=True)
