@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("jianguan.inspections.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
+    path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,180 @@
+"""The public side of 双随机、一公开 (no login, rate limited, read-only).
+
+What the public sees of a task follows the draw's protocol (docs/draw.md):
+- from locking on: the commitment, the two pools' digests and sizes, the ratios and the team size, so
+  that anyone can later check that the draw used exactly what was announced; never the secret;
+- after the draw: the secret, the witness's text and name, the time, the drawn objects with the
+  departments or stations of each team (no inspector names or certificate numbers on the page), and
+  the draw record itself as JSON for `jianguan verify-draw` (the record holds the certificate
+  numbers, which the algorithm needs and which are printed on every 执法证 anyway);
+- once published: each object's result and dates, and the results as CSV for the national credit
+  publicity system.
+A task voided while still a draft was never announced, so it is not shown; any other voided task is,
+with the reason.
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.core.paginator import Paginator
+from django.db.models import Func, IntegerField, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from jianguan.core.ratelimit import rate_limit
+from jianguan.org.choices import OrgKind
+from jianguan.org.models import OrgUnit, User
+
+from .choices import TaskStatus
+from .models import Plan, Task
+
+PAGE_SIZE = 30
+OBJECTS_PAGE_SIZE = 100
+HEAVY = ("pool_snapshot", "inspector_snapshot", "record")  # a city's pool is millions of entries
+CSV_HEADERS = ("任务编号", "抽查事项", "统一社会信用代码", "市场主体名称", "抽查结果", "结果日期", "公示日期", "检查实施机关")
+UNRATED = "-"
+PUBLIC_STATUSES = [(s.value, s.label) for s in TaskStatus if s != TaskStatus.DRAFT]
+
+
+class JSONArrayLength(Func):
+    """The length of a JSON array column, counted by the database instead of loading the array."""
+
+    function = "JSON_ARRAY_LENGTH"  # SQLite
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra)
+
+
+def public_tasks():
+    """Every task from its locking on (a draft, or a draft voided before it was ever locked, is internal)."""
+    return Task.objects.exclude(status=TaskStatus.DRAFT).exclude(status=TaskStatus.VOIDED, locked_at__isnull=True)
+
+
+def _bureau_name() -> str:
+    return OrgUnit.objects.filter(kind=OrgKind.BUREAU).order_by("pk").values_list("name", flat=True).first() or "市场监督管理局"
+
+
+def _render(request, template: str, context: dict) -> HttpResponse:
+    return render(request, f"spotchecks/public/{template}", {"bureau_name": _bureau_name(), **context})
+
+
+def stratum_label(stratum: str) -> str:
+    return "未分类" if stratum == UNRATED else f"{stratum}类"
+
+
+def percent(text: str) -> str:
+    """"0.05" → "5"; the ratio is a decimal string, kept exact."""
+    try:
+        return format((Decimal(text) * 100).normalize(), "f")
+    except (InvalidOperation, TypeError):
+        return str(text)
+
+
+def _units_of(team: list[str], unit_of: dict[str, str | None]) -> list[str]:
+    """The departments or stations of a team, each once, in team order; never names or numbers."""
+    seen: list[str] = []
+    for cert in team:
+        unit = unit_of.get(cert) or "其他单位"
+        if unit not in seen:
+            seen.append(unit)
+    return seen
+
+
+@rate_limit()
+@require_safe
+def task_list(request):
+    tasks = (
+        public_tasks().defer(*HEAVY).select_related("plan__department").prefetch_related("departments")
+        .order_by("-start", "-number")
+    )
+    year, status, q = request.GET.get("year", ""), request.GET.get("status", ""), request.GET.get("q", "").strip()[:50]
+    if year.isdigit():
+        tasks = tasks.filter(plan__year=int(year))
+    if status in dict(PUBLIC_STATUSES):
+        tasks = tasks.filter(status=status)
+    if q:
+        tasks = tasks.filter(Q(number__icontains=q) | Q(name__icontains=q))
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    years = Plan.objects.filter(tasks__in=public_tasks()).values_list("year", flat=True).distinct().order_by("-year")
+    return _render(request, "list.html", {
+        "page": page, "years": list(years), "statuses": PUBLIC_STATUSES, "year": year, "status": status, "q": q,
+    })
+
+
+@rate_limit()
+@require_safe
+def task_detail(request, number: str):
+    task = get_object_or_404(
+        public_tasks().defer(*HEAVY).select_related("plan__department")
+        .annotate(pool_count=JSONArrayLength("pool_snapshot"), inspector_count=JSONArrayLength("inspector_snapshot")),
+        number=number,
+    )
+    drawn = task.drawn_at is not None
+    context = {
+        "task": task,
+        "drawn": drawn,
+        "items": list(task.items.order_by("code")),
+        "departments": list(task.departments.order_by("code")) or [task.plan.department],
+        "ratios": [(stratum_label(s), percent(r)) for s, r in sorted(task.ratios.items())],
+    }
+    if drawn:
+        objects = task.drawn.select_related("business").order_by("order")
+        page = Paginator(objects, OBJECTS_PAGE_SIZE).get_page(request.GET.get("page"))
+        certificates = {c for obj in page for c in obj.team}
+        unit_of = dict(User.objects.filter(cert_no__in=certificates).values_list("cert_no", "org_unit__name"))
+        context.update({
+            "page": page,
+            "rows": [(obj, stratum_label(obj.stratum), _units_of(obj.team, unit_of)) for obj in page],
+            "drawn_count": page.paginator.count,
+            "published_count": task.drawn.filter(published_on__isnull=False).count(),
+        })
+    return _render(request, "detail.html", context)
+
+
+def _record_response(task: Task) -> HttpResponse:
+    if task.drawn_at is None or task.record is None:
+        raise Http404("该任务尚未抽取")
+    response = HttpResponse(json.dumps(task.record, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, f"{task.number}-draw.json")
+    return response
+
+
+@rate_limit()
+@require_safe
+def draw_record(request, pk: int):
+    """The draw record exactly as stored, for `jianguan verify-draw`; 404 before the draw."""
+    return _record_response(get_object_or_404(public_tasks().only("pk", "number", "drawn_at", "record"), pk=pk))
+
+
+@rate_limit()
+@require_safe
+def draw_record_by_number(request, number: str):
+    """The same record, addressed by the task's number (as docs/draw.md writes it)."""
+    return _record_response(get_object_or_404(public_tasks().only("pk", "number", "drawn_at", "record"), number=number))
+
+
+@rate_limit()
+@require_safe
+def results_csv(request, number: str):
+    """Published results for the national credit publicity system: UTF-8 with BOM, one row per drawn object."""
+    task = get_object_or_404(public_tasks().defer(*HEAVY).filter(drawn_at__isnull=False), number=number)
+    items = "、".join(task.items.order_by("code").values_list("name", flat=True))
+    authority = _bureau_name()
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADERS)
+    published = task.drawn.filter(published_on__isnull=False).select_related("business").order_by("order")
+    for obj in published.iterator(chunk_size=2000):
+        writer.writerow([
+            task.number, items, obj.business.uscc, obj.business.name, obj.get_result_display(),
+            obj.result_on.isoformat() if obj.result_on else "", obj.published_on.isoformat(), authority,
+        ])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{task.number}-results.csv")
+    return response
