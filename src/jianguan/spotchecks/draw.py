@@ -10,6 +10,7 @@ import heapq
 import operator
 import re
 from fractions import Fraction
+from itertools import chain
 
 from jianguan.core.errors import DomainError
 
@@ -68,16 +69,18 @@ def _columns(pool: list[dict]) -> tuple[list[str], list[str]]:
 
 def _pool_digest(keys: list[str], strata: list[str]) -> str:
     """sha256 of `key TAB stratum` lines sorted by key; also refuses duplicate keys (adjacent once sorted)."""
-    if not any(map(operator.ge, keys, keys[1:])):  # the usual case: handed over in key order, so unique
-        pairs = zip(keys, strata, strict=True)
-    else:
+    if any(map(operator.ge, keys, keys[1:])):
         ordered = sorted(keys)
         if any(map(operator.eq, ordered, ordered[1:])):
             dup = next(a for a, b in zip(ordered, ordered[1:], strict=False) if a == b)
             raise DrawError(f"检查对象“{dup}”在名录中重复出现", {"key": dup})
         stratum_of = dict(zip(keys, strata, strict=True))
-        pairs = ((k, stratum_of[k]) for k in ordered)
-    return sha256_hex("\n".join(map("\t".join, pairs)))
+        keys, strata = ordered, [stratum_of[k] for k in ordered]
+    # The usual case lands here directly: the database hands the pool over in key order (hence unique).
+    # A pool has a handful of strata, so each line's "\t" + stratum + "\n" tail is one shared string and
+    # the text is joined without building a string per line.
+    tail = {s: f"\t{s}\n" for s in set(strata)}
+    return sha256_hex("".join(chain.from_iterable(zip(keys, map(tail.__getitem__, strata), strict=True)))[:-1])
 
 
 def inspector_digest(inspectors: list[dict]) -> str:
