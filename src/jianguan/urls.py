@@ -11,6 +11,7 @@ urlpatterns = [
     path("businesses/", include("jianguan.businesses.urls")),
     path("equipment/", include("jianguan.equipment.urls")),
     path("inspections/", include("jianguan.inspections.urls")),
+    path("spotchecks/", include("jianguan.spotchecks.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
