@@ -54,7 +54,9 @@ class Indicator:
     source: str = ""  # figures with the same source share one query
     queryset: Callable[[], QuerySet] | None = None  # unscoped base records
     condition: Callable[[Params], Q] | None = None  # which base records this figure counts
-    scope_field: str = "subdistrict"  # path to the record's subdistrict
+    # Path to the record's subdistrict. "" for records of the bureau itself that belong to no jurisdiction
+    # (a spot-check plan, a name list): every scope counts all of them, and the definition says so.
+    scope_field: str = "subdistrict"
     dimension: Dimension | None = None
     aggregate: str = "count"  # count | sum | rate
     sum_field: str = ""
@@ -177,6 +179,8 @@ def _scoped(indicator: Indicator, params: Params, actor) -> QuerySet:
 
     qs = indicator.queryset()
     path = indicator.scope_field
+    if not path:  # bureau-level records: no jurisdiction to narrow to
+        return qs
     if params.scope.kind == "station":
         qs = qs.filter(**{f"{path}__station__code": params.scope.code})
     elif params.scope.kind == "subdistrict":
