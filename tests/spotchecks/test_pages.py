@@ -318,6 +318,8 @@ def test_lifecycle_by_posts(client, org, world):
     page = html(client.get(f"/spotchecks/tasks/{task.pk}/results/"))
     assert "已逾期" in page and "clock-overdue" in page  # 2026-09-29 has passed
     assert "暂定" in page and "未按规定公示应当公示的信息" in page
+    overdue = html(client.get("/spotchecks/"))
+    assert 'id="overdue"' in overdue and first.business.name in overdue
 
     # Publishing before the last result's date is refused; on or after it, everything is published.
     response = client.post(f"/spotchecks/tasks/{task.pk}/publish/", {"version": task.version, "on": "2026-12-01"})

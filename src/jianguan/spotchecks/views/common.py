@@ -6,6 +6,7 @@ from collections import Counter
 from fractions import Fraction
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from jianguan.org.choices import Role
@@ -41,11 +42,11 @@ def status_of(exc) -> int:
 
 
 def public_task_url(task: Task) -> str:
-    return f"/public/spotchecks/tasks/{task.number}/"
+    return reverse("spotchecks_public:task", args=[task.number])
 
 
 def public_record_url(task: Task) -> str:
-    return f"/public/spotchecks/draws/{task.pk}.json"
+    return reverse("spotchecks_public:draw", args=[task.pk])
 
 
 def task_or_404(pk: int) -> Task:

@@ -15,6 +15,7 @@ from .. import services, services_pools
 from ..choices import TaskStatus
 from ..forms import DrawForm, PublishForm, ResultForm, TaskForm, VersionForm, VoidForm
 from ..models import DrawnObject, Plan, Task
+from ..queries import overdue_publications
 from .common import (
     REFUSED,
     STRATA,
@@ -25,12 +26,14 @@ from .common import (
     drawn_rows,
     public_record_url,
     public_task_url,
+    publish_clock,
     status_of,
     task_or_404,
     today,
 )
 
 LIST_LIMIT = 200
+OVERDUE_LIMIT = 20
 AFTER_DRAW = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.PUBLISHED)
 FINAL = (TaskStatus.PUBLISHED, TaskStatus.VOIDED)
 
@@ -58,7 +61,11 @@ def task_list(request):
     counts = {row: 0 for row in TaskStatus.values}
     for value in Task.objects.values_list("status", flat=True):
         counts[value] += 1
+    overdue = list(overdue_publications(today(), actor=request.user)[: OVERDUE_LIMIT + 1])
+    for obj in overdue:
+        obj.clock = publish_clock(obj, today())
     return render(request, "spotchecks/tasks.html", {
+        "overdue": overdue[:OVERDUE_LIMIT], "more_overdue": len(overdue) > OVERDUE_LIMIT,
         "tasks": tasks[:LIST_LIMIT], "more": len(tasks) > LIST_LIMIT, "status": status, "plan": plan,
         "statuses": [(value, label, counts[value]) for value, label in TaskStatus.choices], "tab": "tasks",
         "can_plan": can_plan(request.user),
