@@ -139,6 +139,12 @@ def test_every_page_renders_for_a_department_user(client, org, world, task):
     for obj in task.drawn.all():
         assert f'href="/inspections/{obj.inspection_id}/"' in page
     assert f"/public/spotchecks/tasks/{task.number}/" in page and f"/public/spotchecks/draws/{task.pk}.json" in page
+    # The read-only admin, for support.
+    client.force_login(org.users.admin)
+    for model in ("checkitem", "inspectorpool", "objectpool", "conflict", "plan", "task", "drawnobject"):
+        assert client.get(f"/admin/spotchecks/{model}/").status_code == 200, model
+    response = client.get(f"/admin/spotchecks/task/{task.pk}/change/")
+    assert response.status_code == 200 and task.secret not in html(response)
 
 
 def test_the_secret_is_not_shown_before_the_draw(client, org, task):
@@ -187,7 +193,11 @@ def test_station_users_read_but_cannot_write(client, org, world, task):
     task.refresh_from_db()
     assert task.status == TaskStatus.DRAFT and task.name == "企业年报公示信息抽查"
     # Later states too: drawing, starting, recording and publishing are refused.
-    task = drawn(org, task)
+    task = locked(org, task)
+    response = client.post(f"/spotchecks/tasks/{task.pk}/draw/", {"version": task.version, "witness_name": "王五", "witness": "在场"})
+    assert response.status_code == 403 and refused in html(response)
+    assert Task.objects.get(pk=task.pk).record is None
+    task = services.task_draw(actor=org.users.dept, pk=task.pk, version=task.version, witness="监督人员王五在场", witness_name="王五")
     assert client.post(f"/spotchecks/tasks/{task.pk}/start/", {"version": task.version}).status_code == 403
     task = services.task_start(actor=org.users.dept, pk=task.pk, version=task.version)
     obj = task.drawn.first()
