@@ -22,6 +22,8 @@ from jianguan.inspections.selectors import overdue_findings
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, User
 
+from .spotcheck_checks import check_spotcheck_demo
+
 pytestmark = pytest.mark.django_db
 
 
@@ -77,6 +79,10 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
         assert client.get(f"/admin/inspections/{model}/").status_code == 200, model
     assert client.get(f"/admin/inspections/inspection/{Inspection.objects.first().pk}/change/").status_code == 200
     assert client.get(f"/admin/inspections/checklist/{summer.checklist_id}/change/").status_code == 200
+
+    # The 双随机、一公开 year on top of the inspections (checked here, so that the demo is built once).
+    assert "双随机、一公开" in demo
+    check_spotcheck_demo(client)
 
     # --if-empty leaves the district as it is.
     before = (Inspection.objects.count(), Finding.objects.count(), User.objects.count())

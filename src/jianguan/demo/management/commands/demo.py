@@ -11,6 +11,7 @@ from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo
 from ...equipment import SCALES as EQUIPMENT_SCALES
 from ...equipment import build_equipment
 from ...inspections import build_inspections, inspector_usernames
+from ...spotchecks import build_spotchecks
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
-                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查（seed={seed}）"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务（seed={seed}）"
             )
             return
         if OrgUnit.objects.exists():
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             total = build_businesses(subdistricts, count, seed, progress=self._progress)
             equipment = build_equipment(subdistricts, EQUIPMENT_SCALES[scale], seed)
             inspections = build_inspections(seed, scale)
+            spotchecks = build_spotchecks(seed, scale)
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(f"已载入演示辖区：{total} 户市场主体，用时 {time.monotonic() - started:.1f} 秒。")
         self.stdout.write(f"  {equipment.summary()}。")
         self.stdout.write(f"  {inspections.summary()}。")
+        self.stdout.write(f"  {spotchecks.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
