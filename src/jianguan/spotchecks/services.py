@@ -117,6 +117,10 @@ def task_update(*, actor: User | None, pk: int, version: int | None, **fields) -
         raise DomainError("task_locked", f"任务已{task.get_status_display()}，名录、比例和人数不能再修改（锁定后如需调整，只能作废重建）")
     if "ratios" in fields:
         fields["ratios"] = check_ratios(fields["ratios"])
+    if "team_size" in fields:
+        minimum = int(rule_value("spotchecks.min_team_size", on=fields.get("start", task.start)))
+        if fields["team_size"] < minimum:
+            raise DomainError("team_too_small", f"每组检查人员不得少于 {minimum} 名", {"field": "team_size"})
     for name in ("name", "ratios", "team_size", "max_objects_per_inspector", "start", "end", "object_pool", "inspector_pool"):
         if name in fields:
             setattr(task, name, fields.pop(name))
@@ -231,6 +235,7 @@ def task_start(*, actor: User | None, pk: int, version: int | None, on: dt.date 
 def result_record(*, actor: User | None, pk: int, result: str | None = None, on: dt.date | None = None) -> DrawnObject:
     """A drawn object's public result, by default read from its completed inspection; the
     publication deadline runs N working days (versioned rule) from the result date."""
+    _check_planner(actor)
     obj = DrawnObject.objects.select_for_update(of=("self",)).select_related("inspection", "task").get(pk=pk)
     if obj.task.status != TaskStatus.IN_PROGRESS:
         raise DomainError("task_not_in_progress", "任务不在检查阶段，不能登记结果")
