@@ -18,6 +18,7 @@ import io
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Func, IntegerField, Q
 from django.http import Http404, HttpResponse
@@ -48,6 +49,22 @@ class JSONArrayLength(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         return super().as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra)
+
+
+def snapshot_sizes(task: Task) -> tuple[int, int]:
+    """How many objects and inspectors were frozen at locking. The snapshots never change once locked,
+    so the sizes are cached: a city's pool snapshot is tens of megabytes, not to be read per page view."""
+    if task.locked_at is None:
+        return 0, 0
+    key = f"spotchecks:public:sizes:{task.pk}:{task.pool_digest}:{task.inspector_digest}"
+    sizes = cache.get(key)
+    if sizes is None:
+        row = Task.objects.filter(pk=task.pk).values_list(
+            JSONArrayLength("pool_snapshot"), JSONArrayLength("inspector_snapshot")
+        ).first()
+        sizes = (row[0] or 0, row[1] or 0) if row else (0, 0)
+        cache.set(key, sizes, timeout=None)
+    return sizes
 
 
 def public_tasks():
@@ -109,14 +126,13 @@ def task_list(request):
 @rate_limit()
 @require_safe
 def task_detail(request, number: str):
-    task = get_object_or_404(
-        public_tasks().defer(*HEAVY).select_related("plan__department")
-        .annotate(pool_count=JSONArrayLength("pool_snapshot"), inspector_count=JSONArrayLength("inspector_snapshot")),
-        number=number,
-    )
+    task = get_object_or_404(public_tasks().defer(*HEAVY).select_related("plan__department"), number=number)
     drawn = task.drawn_at is not None
+    pool_count, inspector_count = snapshot_sizes(task)
     context = {
         "task": task,
+        "pool_count": pool_count,
+        "inspector_count": inspector_count,
         "drawn": drawn,
         "items": list(task.items.order_by("code")),
         "departments": list(task.departments.order_by("code")) or [task.plan.department],
