@@ -126,5 +126,5 @@ def test_a_rank_bound_that_admits_too_few_falls_back_to_the_whole_stratum(monkey
     from jianguan.spotchecks import draw as module
 
     inp = ref.make_input(3000, {"A": "0.01", "B": "0.02"}, 12, 2, None, seed_for_test_data=5)
-    monkeypatch.setattr(module, "_threshold", lambda fraction: "0000")  # admits almost nothing
+    monkeypatch.setattr(module, "_threshold", lambda fraction: b"\x00\x00")  # admits almost nothing
     assert draw(inp) == ref.draw(copy.deepcopy(inp))

@@ -10,7 +10,6 @@ import heapq
 import operator
 import re
 from fractions import Fraction
-from itertools import chain
 
 from jianguan.core.errors import DomainError
 
@@ -80,7 +79,9 @@ def _pool_digest(keys: list[str], strata: list[str]) -> str:
     # A pool has a handful of strata, so each line's "\t" + stratum + "\n" tail is one shared string and
     # the text is joined without building a string per line.
     tail = {s: f"\t{s}\n" for s in set(strata)}
-    return sha256_hex("".join(chain.from_iterable(zip(keys, map(tail.__getitem__, strata), strict=True)))[:-1])
+    parts: list = [None] * (2 * len(keys))
+    parts[0::2], parts[1::2] = keys, [tail[s] for s in strata]
+    return sha256_hex("".join(parts)[:-1])
 
 
 def inspector_digest(inspectors: list[dict]) -> str:
@@ -126,20 +127,20 @@ def check_input(inp: dict) -> None:
         raise DrawError("密钥（secret）与锁定时公布的承诺值（commitment）不符")
 
 
-def _threshold(fraction: Fraction) -> str | None:
-    """A rank bound (hex text) admitting about `fraction` of uniformly random ranks; None for all."""
+def _threshold(fraction: Fraction) -> bytes | None:
+    """A rank bound (raw digest bytes) admitting about `fraction` of uniformly random ranks; None for all."""
     if fraction >= 1:
         return None
-    return format(int(fraction * 16**16), "016x")
+    return int(fraction * 2**64).to_bytes(8, "big")
 
 
 def select_objects(keys: list[str], strata: list[str], ratios: dict, seed: str) -> list[dict]:
     """Per stratum the k objects with the smallest (rank, key). Every rank is computed (the floor of
     any implementation); only candidates under a generous bound are kept, and a stratum whose
-    candidates fall short of k is redone over all its objects, so the result is always exact."""
-    counts: dict[str, int] = {}
-    for stratum in set(strata):
-        counts[stratum] = strata.count(stratum)
+    candidates fall short of k is redone over all its objects, so the result is always exact.
+    Ranks are compared as raw digests (their byte order is the order of the lowercase hex) and
+    written as hex only for the objects drawn."""
+    counts = {stratum: strata.count(stratum) for stratum in set(strata)}
     want = {
         s: min(ceil_share(n, parse_ratio(s, ratios[s]) if s in ratios else Fraction(0)), n) for s, n in counts.items()
     }
@@ -151,19 +152,19 @@ def select_objects(keys: list[str], strata: list[str], ratios: dict, seed: str) 
     bound = _threshold(share)
     sha256 = hashlib.sha256
     if bound is None:
-        rows = [(sha256((prefix + key).encode()).hexdigest(), key, s) for key, s in zip(keys, strata, strict=True)]
+        rows = [(sha256((prefix + key).encode()).digest(), key, s) for key, s in zip(keys, strata, strict=True)]
     else:  # hashing and filtering in one pass: only candidates are kept
-        rows = [(rank, key, s) for key, s in zip(keys, strata, strict=True) if (rank := sha256((prefix + key).encode()).hexdigest()) < bound]
-    picks: list[tuple[str, str, str]] = []
+        rows = [(rank, key, s) for key, s in zip(keys, strata, strict=True) if (rank := sha256((prefix + key).encode()).digest()) < bound]
+    picks: list[tuple[bytes, str, str]] = []
     for stratum, k in want.items():
         if not k:
             continue
         mine = [row for row in rows if row[2] == stratum]
         if len(mine) < k:  # unlucky bound: rank the whole stratum
-            mine = [(sha256((prefix + key).encode()).hexdigest(), key, s) for key, s in zip(keys, strata, strict=True) if s == stratum]
+            mine = [(sha256((prefix + key).encode()).digest(), key, s) for key, s in zip(keys, strata, strict=True) if s == stratum]
         picks.extend(heapq.nsmallest(k, mine))
     picks.sort()
-    return [{"key": key, "stratum": stratum, "rank": rank} for rank, key, stratum in picks]
+    return [{"key": key, "stratum": stratum, "rank": rank.hex()} for rank, key, stratum in picks]
 
 
 def form_teams(selected: list[dict], inspectors: list[dict], team_size: int, cap: int | None, seed: str) -> dict[str, list[str]]:
@@ -191,7 +192,8 @@ def form_teams(selected: list[dict], inspectors: list[dict], team_size: int, cap
                 {"key": key},
             )
         prefix = f"{seed}:inspector:{key}:".encode()
-        team = [p for _, p in sorted(zip([sha256(prefix + c).hexdigest() for c in codes], names, strict=True))[:team_size]]
+        # Raw digests order as their lowercase hex does.
+        team = [p for _, p in sorted(zip([sha256(prefix + c).digest() for c in codes], names, strict=True))[:team_size]]
         teams[key] = team
         if cap is not None:
             for p in team:
