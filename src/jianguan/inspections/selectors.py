@@ -5,7 +5,9 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from jianguan.core.errors import NotFound
+from jianguan.equipment.choices import TaskStatus
 from jianguan.equipment.models import FollowUpTask
+from jianguan.equipment.selectors import task_list
 from jianguan.org.models import User
 from jianguan.org.selectors import scope_q
 
@@ -75,9 +77,8 @@ def recheck_queue(*, actor: User) -> QuerySet[Finding]:
 
 
 def equipment_task_queue(*, actor: User) -> QuerySet[FollowUpTask]:
-    return FollowUpTask.objects.filter(scope_q(actor=actor, subdistrict_field="equipment__subdistrict"), status="open").select_related(
-        "equipment__operator", "equipment__type", "station"
-    ).order_by("due_on", "id")
+    """The open overdue-examination tasks of the actor's jurisdiction, soonest due first."""
+    return task_list(actor=actor, status=TaskStatus.OPEN)
 
 
 def document_list(*, actor: User) -> QuerySet[Document]:
