@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jianguan.equipment",
     "jianguan.inspections",
     "jianguan.spotchecks",
+    "jianguan.complaints",
     "jianguan.demo",
     "jianguan.reports",
 ]

@@ -1,0 +1,43 @@
+"""PIPL: a complainant's name and phone are masked for everyone but the assigned handler and users
+granted 查看个人信息; every time they are shown unmasked, a Disclosure row says who saw them."""
+
+from .models import Complaint, Disclosure
+
+PERMISSION = "complaints.view_personal_info"
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: the surname's first character stays."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    """13812341234 → 138****1234; 0531-88881234 → 0531-****1234: the last four digits stay."""
+    phone = (phone or "").strip()
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    if phone.startswith("1") and len(phone) == 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    head, sep, tail = phone.rpartition("-")
+    if sep and len(tail) > 4:
+        return f"{head}-{'*' * (len(tail) - 4)}{tail[-4:]}"
+    return "*" * (len(phone) - 4) + phone[-4:]
+
+
+def may_see(user, complaint: Complaint) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return complaint.handler_id == user.pk or user.has_perm(PERMISSION)
+
+
+def personal_info(user, complaint: Complaint, *, purpose: str, ip: str | None = None) -> dict:
+    """The complainant's name and phone as this user may see them; an unmasked answer is recorded."""
+    if may_see(user, complaint) and (complaint.complainant_name or complaint.complainant_phone):
+        Disclosure.objects.create(complaint=complaint, user=user, purpose=purpose, ip=ip)
+        return {"name": complaint.complainant_name, "phone": complaint.complainant_phone, "masked": False}
+    return {
+        "name": mask_name(complaint.complainant_name),
+        "phone": mask_phone(complaint.complainant_phone),
+        "masked": True,
+    }
