@@ -12,9 +12,11 @@ urlpatterns = [
     path("equipment/", include("jianguan.equipment.urls")),
     path("inspections/", include("jianguan.inspections.urls")),
     path("spotchecks/", include("jianguan.spotchecks.urls")),
+    path("complaints/", include("jianguan.complaints.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
+    path("public/complaints/", include("jianguan.complaints.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
