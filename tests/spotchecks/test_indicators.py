@@ -8,9 +8,9 @@ import pytest
 from jianguan.core.indicators import compute, drilldown, get_indicator
 from jianguan.core.periods import Params
 from jianguan.inspections.services.inspections import inspection_complete
-from jianguan.spotchecks import services
-from jianguan.spotchecks.choices import PlanStatus, PublicResult, TaskStatus
-from jianguan.spotchecks.models import DrawnObject, InspectorPool, ObjectPool, Plan, Task
+from jianguan.spotchecks import services, services_plans
+from jianguan.spotchecks.choices import PublicResult, TaskStatus
+from jianguan.spotchecks.models import DrawnObject, InspectorPool, ObjectPool, Task
 
 from . import builders
 
@@ -46,7 +46,8 @@ def year(org):
         # one result late: recorded 2025-11-20, due 20 working days later, published 2026-01-15
         services.result_record(actor=org.users.dept, pk=obj.pk, on=dt.date(2025, 11, 20) if i == 0 else dt.date(2025, 12, 31))
     services.results_publish(actor=org.users.dept, pk=old.pk, version=None, on=dt.date(2026, 1, 15))
-    Plan.objects.filter(pk=old_plan.pk).update(status=PlanStatus.DONE)
+    services_plans.plan_activate(actor=org.users.dept, pk=old_plan.pk)
+    services_plans.plan_complete(actor=org.users.dept, pk=old_plan.pk)
 
     done = builders.advance(w, builders.task(w, "企业公示信息抽查"), TaskStatus.PUBLISHED,
                             result_on=dt.date(2026, 3, 10), publish_on=dt.date(2026, 3, 20))

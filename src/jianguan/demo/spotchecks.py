@@ -33,9 +33,9 @@ from jianguan.inspections.services.inspections import NewFinding, inspection_com
 from jianguan.org.choices import Role
 from jianguan.org.models import OrgUnit, User
 from jianguan.spotchecks import services
-from jianguan.spotchecks.choices import PlanStatus
-from jianguan.spotchecks.models import DrawnObject, Plan, Task
+from jianguan.spotchecks.models import DrawnObject, Task
 from jianguan.spotchecks.queries import overdue_publications
+from jianguan.spotchecks.services_plans import plan_activate
 from jianguan.spotchecks.services_pools import (
     check_item_create,
     conflict_declare,
@@ -208,7 +208,7 @@ def build_spotchecks(seed: int, scale: str = "small") -> SpotcheckCounts:
         actor=planner, year=2026, name="2026年度“双随机、一公开”抽查工作计划", department=planner.org_unit, on=dt.date(2026, 1, 15),
         description="按信用风险分类实施差异化抽查：A类低比例抽查，D类高比例抽查；抽查结果自产生之日起20个工作日内公示。",
     )
-    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ACTIVE)  # plans have no status service yet
+    plan = plan_activate(actor=planner, pk=plan.pk)  # 下达: the year's tasks run under an issued plan
 
     def new_task(name, pool, item_codes, start, end, departments, cap):
         task = services.task_create(

@@ -11,6 +11,13 @@ class SpotchecksConfig(AppConfig):
 
         from . import deadlines, models  # noqa: F401  (deadlines registers its calendar callback)
 
-        auditlog.register(models.Task, exclude_fields=["version", "pool_snapshot", "inspector_snapshot", "record", "secret"])
-        for model in (models.CheckItem, models.Conflict, models.InspectorPool, models.ObjectPool, models.Plan, models.DrawnObject):
+        # Many-to-many fields are audited too: who took an inspector out of a pool, or a subdistrict
+        # out of an object pool, matters as much as a renamed field.
+        auditlog.register(
+            models.Task, exclude_fields=["version", "pool_snapshot", "inspector_snapshot", "record", "secret"],
+            m2m_fields={"items", "departments"},
+        )
+        auditlog.register(models.InspectorPool, m2m_fields={"members"})
+        auditlog.register(models.ObjectPool, m2m_fields={"subdistricts"})
+        for model in (models.CheckItem, models.Conflict, models.Plan, models.DrawnObject):
             auditlog.register(model)

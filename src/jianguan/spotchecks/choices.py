@@ -13,6 +13,15 @@ class PlanStatus(models.TextChoices):
     DONE = "done", "已完成"
 
 
+# 下达 (issue) a draft plan, then complete it once its tasks are finished; a completed plan is a
+# record of the year and never reopens (its figures are reported upward).
+PLAN_TRANSITIONS = {
+    PlanStatus.DRAFT: {PlanStatus.ACTIVE},
+    PlanStatus.ACTIVE: {PlanStatus.DONE},
+    PlanStatus.DONE: set(),
+}
+
+
 class TaskStatus(models.TextChoices):
     DRAFT = "draft", "草拟"
     LOCKED = "locked", "已锁定"

@@ -8,7 +8,7 @@ from jianguan.businesses.models import Business
 from jianguan.equipment.choices import REGISTERED
 from jianguan.equipment.models import Equipment
 
-from .choices import PoolTarget
+from .choices import PoolTarget, TaskStatus
 from .models import Conflict, InspectorPool, ObjectPool
 
 UNRATED = "-"
@@ -59,6 +59,11 @@ def pool_entries(pool: ObjectPool) -> list[dict]:
     else:
         rows = pool_businesses(pool).values_list("uscc", "credit_risk_class")
     return sorted(({"key": key, "stratum": cls or UNRATED} for key, cls in rows), key=lambda e: e["key"])
+
+
+def tasks_locking(pool: InspectorPool | ObjectPool) -> list[str]:
+    """Numbers of the tasks that froze this pool and are waiting for their draw (status 已锁定)."""
+    return list(pool.tasks.filter(status=TaskStatus.LOCKED).order_by("number").values_list("number", flat=True))
 
 
 def pool_inspectors(pool: InspectorPool, on: dt.date, object_keys: set[str], target: str) -> list[dict]:

@@ -20,8 +20,8 @@ from jianguan.org.choices import Role
 from jianguan.org.models import User
 
 from . import draw as algorithm
-from .choices import TASK_TRANSITIONS, PoolTarget, PublicResult, TaskStatus
-from .models import DrawnObject, Plan, Task
+from .choices import TASK_TRANSITIONS, PlanStatus, PoolTarget, PublicResult, TaskStatus
+from .models import CheckItem, DrawnObject, InspectorPool, ObjectPool, Plan, Task
 from .selectors import pool_entries, pool_inspectors
 
 APP = "spotchecks"
@@ -66,6 +66,17 @@ def _move(task: Task, status: str) -> None:
     task.version += 1
 
 
+def check_items_enabled(items) -> None:
+    """A disabled 抽查事项 is kept for the tasks that used it, but no new or edited task may check it."""
+    pks = [getattr(item, "pk", item) for item in items or ()]
+    disabled = CheckItem.objects.filter(pk__in=pks, disabled_on__isnull=False).order_by("code").first()
+    if disabled is not None:
+        raise DomainError(
+            "item_disabled", f"抽查事项“{disabled.name}”（{disabled.code}）已于 {disabled.disabled_on:%Y-%m-%d} 停用，不能用于抽查任务",
+            {"field": "items", "item": disabled.code},
+        )
+
+
 def default_ratios(on: dt.date) -> dict[str, str]:
     return {s: str(rule_value(f"spotchecks.ratio.{s}", on=on)) for s in STRATA}
 
@@ -93,9 +104,14 @@ def task_create(
     items=(), ratios: dict | None = None, team_size: int = 2, max_objects_per_inspector: int | None = None, departments=(),
 ) -> Task:
     _check_planner(actor)
+    # The plan row is locked so that plan_complete, which locks it too, never misses a task created meanwhile.
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == PlanStatus.DONE:
+        raise DomainError("plan_done", f"抽查计划“{plan}”已完成，不能再新建任务", {"field": "plan"})
     minimum = int(rule_value("spotchecks.min_team_size", on=start))
     if team_size < minimum:
         raise DomainError("team_too_small", f"每组检查人员不得少于 {minimum} 名", {"field": "team_size"})
+    check_items_enabled(items)
     task = Task(
         plan=plan, number=next_document_number(NUMBER_KIND, start.year), name=name, object_pool=object_pool,
         inspector_pool=inspector_pool, ratios=check_ratios(ratios if ratios is not None else default_ratios(start)),
@@ -137,6 +153,14 @@ def task_lock(*, actor: User | None, pk: int, version: int | None) -> Task:
     """Freeze both pools, publish their digests and the commitment to a secret drawn now."""
     _check_planner(actor)
     task = _locked_task(pk, version)
+    # The pools' rows are locked (and read again) as the pool edits lock them: an edit either waits for
+    # this lock to commit and then sees the task locked (and is refused), or commits first and is read here.
+    task.object_pool = ObjectPool.objects.select_for_update().get(pk=task.object_pool_id)
+    task.inspector_pool = InspectorPool.objects.select_for_update().get(pk=task.inspector_pool_id)
+    try:
+        check_items_enabled(task.items.all())
+    except DomainError as exc:
+        raise DomainError(exc.code, f"{exc.message}，请在任务中取消该事项后再锁定", exc.extra) from exc
     pool = pool_entries(task.object_pool)
     if not pool:
         raise DomainError("empty_pool", f"检查对象名录库“{task.object_pool}”目前没有任何对象，不能锁定")

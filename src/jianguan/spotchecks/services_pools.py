@@ -1,5 +1,6 @@
 """The registers a spot-check task draws on — 抽查事项, 执法检查人员名录库, 检查对象名录库, 回避申报 —
-and the page-side writes that services.py leaves out: a draft task's items and departments, results
+with their edits (an item disabled, a pool changed unless a task has it locked for its draw), and
+the page-side writes that services.py leaves out: a draft task's items and departments, results
 recorded by departments only, and every completed inspection's result in one go.
 
 Same rules as services.py: departments and administrators only, full_clean() before save, audited
@@ -24,7 +25,7 @@ from jianguan.org.models import OrgUnit, User
 from . import services
 from .choices import PoolTarget, PublicResult, TaskStatus
 from .models import CheckItem, Conflict, DrawnObject, InspectorPool, ObjectPool, Task
-from .selectors import UNRATED
+from .selectors import UNRATED, tasks_locking
 
 CREDIT_CLASSES = ("A", "B", "C", "D", UNRATED)
 # GB/T 4754: up to four digits (as the ledger stores them), optionally after the section letter.
@@ -78,7 +79,97 @@ def check_item_create(
     return item
 
 
+ITEM_FIELDS = ("name", "legal_basis", "method", "key_item", "department")
+
+
+@transaction.atomic
+def check_item_update(*, actor: User | None, pk: int, **fields) -> CheckItem:
+    """The item's wording, basis, method, weight and department. The code stays: lists, imports and the
+    public pages name the item by it. A change shows on every task checking the item, published ones
+    too, so a change of substance is a new item (and this one disabled); the audit log keeps the old text."""
+    check_planner(actor)
+    unknown = sorted(set(fields) - set(ITEM_FIELDS))
+    if unknown:
+        raise DomainError("not_editable", f"不能修改：{'、'.join(unknown)}")
+    item = CheckItem.objects.select_for_update().get(pk=pk)
+    if "name" in fields:
+        fields["name"] = _required(fields["name"], "name", "抽查事项")
+    if "legal_basis" in fields:
+        fields["legal_basis"] = _required(fields["legal_basis"], "legal_basis", "法律依据")
+    if "method" in fields:
+        fields["method"] = (fields["method"] or "").strip()
+    if "key_item" in fields:
+        fields["key_item"] = bool(fields["key_item"])
+    for name, value in fields.items():
+        setattr(item, name, value)
+    with acting(actor):
+        _save(item)
+    return item
+
+
+@transaction.atomic
+def check_item_disable(*, actor: User | None, pk: int, on: dt.date | None = None) -> CheckItem:
+    """Reference rows are disabled, never deleted: tasks that checked the item keep it; no new or edited
+    task may take it (services.check_items_enabled)."""
+    check_planner(actor)
+    item = CheckItem.objects.select_for_update().get(pk=pk)
+    if item.disabled_on:
+        raise DomainError("already_disabled", f"抽查事项“{item}”已于 {item.disabled_on:%Y-%m-%d} 停用")
+    today = timezone.localdate()
+    on = on or today
+    # Disabled means disabled now (the task form and the services read disabled_on as set or not),
+    # so a date to come would say something the system does not do.
+    if on > today:
+        raise DomainError("disable_in_future", "停用日期不能晚于今天", {"field": "on"})
+    item.disabled_on = on
+    with acting(actor):
+        _save(item)
+    return item
+
+
+@transaction.atomic
+def check_item_enable(*, actor: User | None, pk: int) -> CheckItem:
+    """Undo a disabling made by mistake; the audit log keeps both."""
+    check_planner(actor)
+    item = CheckItem.objects.select_for_update().get(pk=pk)
+    if not item.disabled_on:
+        raise DomainError("not_disabled", f"抽查事项“{item}”未停用")
+    item.disabled_on = None
+    with acting(actor):
+        _save(item)
+    return item
+
+
+# ---------------------------------------------------------------- 名录库 edits
+
+
+def _refuse_if_locked(pool: InspectorPool | ObjectPool) -> None:
+    """Between locking and the draw the public holds the commitment and the pools' digests; changing the
+    pool then would look like steering the draw, even though the task reads its frozen snapshot."""
+    numbers = tasks_locking(pool)
+    if numbers:
+        raise DomainError(
+            "pool_locked", f"名录库已被任务 {'、'.join(numbers)} 锁定，抽取前不能修改", {"tasks": numbers},
+        )
+
+
+def _unknown(fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise DomainError("not_editable", f"不能修改：{'、'.join(unknown)}")
+
+
 # ---------------------------------------------------------------- 执法检查人员名录库
+
+
+def _certified(members) -> list[User]:
+    members = list(members)
+    if not members:
+        raise DomainError("members_required", "请选择执法人员", {"field": "members"})
+    uncertified = [str(u) for u in members if not u.cert_no]
+    if uncertified:
+        raise DomainError("not_certified", f"以下人员没有执法证，不能入库：{'、'.join(uncertified)}", {"field": "members"})
+    return members
 
 
 @transaction.atomic
@@ -90,16 +181,31 @@ def inspector_pool_create(
     name = _required(name, "name", "名录库名称")
     if InspectorPool.objects.filter(name=name).exists():
         raise DomainError("duplicate_name", f"执法检查人员名录库“{name}”已存在", {"field": "name"})
-    members = list(members)
-    if not members:
-        raise DomainError("members_required", "请选择执法人员", {"field": "members"})
-    uncertified = [str(u) for u in members if not u.cert_no]
-    if uncertified:
-        raise DomainError("not_certified", f"以下人员没有执法证，不能入库：{'、'.join(uncertified)}", {"field": "members"})
+    members = _certified(members)
     pool = InspectorPool(name=name, department=_department(department), created_on=on or timezone.localdate())
     with acting(actor):
         _save(pool)
         pool.members.set(members)
+    return pool
+
+
+@transaction.atomic
+def inspector_pool_update(*, actor: User | None, pk: int, **fields) -> InspectorPool:
+    """Name and members; refused while a task using the pool is locked. Tasks locked earlier drew
+    from their frozen snapshot and are not affected."""
+    check_planner(actor)
+    _unknown(fields, ("name", "members"))
+    pool = InspectorPool.objects.select_for_update().get(pk=pk)  # task_lock takes this lock too
+    _refuse_if_locked(pool)
+    if "name" in fields:
+        pool.name = _required(fields["name"], "name", "名录库名称")
+        if InspectorPool.objects.filter(name=pool.name).exclude(pk=pk).exists():
+            raise DomainError("duplicate_name", f"执法检查人员名录库“{pool.name}”已存在", {"field": "name"})
+    members = _certified(fields["members"]) if "members" in fields else None
+    with acting(actor):
+        _save(pool)
+        if members is not None:
+            pool.members.set(members)
     return pool
 
 
@@ -163,6 +269,32 @@ def object_pool_create(
     return pool
 
 
+FILTER_FIELDS = ("target", "entity_types", "industries", "licence_kinds", "equipment_types", "key_units_only", "credit_classes")
+
+
+@transaction.atomic
+def object_pool_update(*, actor: User | None, pk: int, name: str | None = None, subdistricts=None, **filters) -> ObjectPool:
+    """Name, filters and subdistricts; filters not given keep their value and all are checked together
+    (object_pool_filters, as at creation). Refused while a task using the pool is locked; tasks locked
+    earlier keep the objects frozen at their locking."""
+    check_planner(actor)
+    _unknown(filters, FILTER_FIELDS)
+    pool = ObjectPool.objects.select_for_update().get(pk=pk)  # task_lock takes this lock too
+    _refuse_if_locked(pool)
+    if name is not None:
+        pool.name = _required(name, "name", "名录库名称")
+        if ObjectPool.objects.filter(name=pool.name).exclude(pk=pk).exists():
+            raise DomainError("duplicate_name", f"检查对象名录库“{pool.name}”已存在", {"field": "name"})
+    current = {field: getattr(pool, field) for field in FILTER_FIELDS}
+    for field, value in object_pool_filters(**{**current, **filters}).items():
+        setattr(pool, field, value)
+    with acting(actor):
+        _save(pool)
+        if subdistricts is not None:
+            pool.subdistricts.set(subdistricts)
+    return pool
+
+
 # ---------------------------------------------------------------- 回避申报
 
 
@@ -201,7 +333,9 @@ def task_edit(*, actor: User | None, pk: int, version: int | None, items=None, d
         minimum = int(rule_value("spotchecks.min_team_size", on=start))
         if fields["team_size"] < minimum:
             raise DomainError("team_too_small", f"每组检查人员不得少于 {minimum} 名", {"field": "team_size"})
-    task = services.task_update(actor=actor, pk=pk, version=version, **fields)
+    task = services.task_update(actor=actor, pk=pk, version=version, **fields)  # a locked task is refused first
+    if items is not None:
+        services.check_items_enabled(items)  # raised inside this transaction: task_update's save is undone
     with acting(actor):
         if items is not None:
             task.items.set(items)
