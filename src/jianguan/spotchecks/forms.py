@@ -2,6 +2,7 @@
 are the services'; their DomainError is shown next to the field it names."""
 
 from django import forms
+from django.db.models import Q
 
 from jianguan.businesses import selectors as business_selectors
 from jianguan.businesses.choices import EntityType, LicenceKind
@@ -20,7 +21,7 @@ from jianguan.inspections.forms import (
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, Subdistrict, User
 
-from .choices import PoolTarget, PublicResult
+from .choices import PlanStatus, PoolTarget, PublicResult
 from .models import CheckItem, InspectorPool, ObjectPool, Plan
 from .selectors import UNRATED
 
@@ -98,6 +99,29 @@ class CheckItemForm(DomainErrorMixin, forms.Form):
     department = unit_field("实施科室", required=False)
 
 
+class CheckItemEditForm(CheckItemForm):
+    """The code is shown but stays: lists, imports and published tasks name the item by it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].disabled = True
+        self.fields["code"].help_text = "事项编码不能修改；事项内容有实质变化时，请停用本事项并新增事项"
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "code"}
+
+    @staticmethod
+    def initial_for(item) -> dict:
+        return {
+            "code": item.code, "name": item.name, "legal_basis": item.legal_basis, "method": item.method,
+            "key_item": item.key_item, "department": item.department_id,
+        }
+
+
+class DisableForm(DomainErrorMixin, forms.Form):
+    on = date_field("停用日期", help_text="停用后，新建或编辑任务时不能再选择本事项；已使用本事项的任务照常保留")
+
+
 class PlanForm(DomainErrorMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, error_messages={
         "required": "请填写年度", "invalid": "年度须为四位数字", "min_value": "年度须为四位数字", "max_value": "年度须为四位数字",
@@ -119,6 +143,18 @@ class InspectorPoolForm(DomainErrorMixin, forms.Form):
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = inspector_choices(actor)
+
+
+class InspectorPoolEditForm(InspectorPoolForm):
+    """Name and members; the building unit stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["department"]
+
+    @staticmethod
+    def initial_for(pool) -> dict:
+        return {"name": pool.name, "members": list(pool.members.values_list("pk", flat=True))}
 
 
 class ObjectPoolForm(DomainErrorMixin, forms.Form):
@@ -154,6 +190,23 @@ class ObjectPoolForm(DomainErrorMixin, forms.Form):
         return {name: data[name] for name in (
             "target", "entity_types", "industries", "licence_kinds", "equipment_types", "key_units_only", "credit_classes",
         )}
+
+
+class ObjectPoolEditForm(ObjectPoolForm):
+    """Name, filters and subdistricts; the building unit stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["department"]
+
+    @staticmethod
+    def initial_for(pool) -> dict:
+        return {
+            "name": pool.name, "target": pool.target, "credit_classes": pool.credit_classes, "entity_types": pool.entity_types,
+            "industries": ", ".join(pool.industries or []), "licence_kinds": pool.licence_kinds,
+            "equipment_types": pool.equipment_types, "subdistricts": list(pool.subdistricts.values_list("pk", flat=True)),
+            "key_units_only": pool.key_units_only,
+        }
 
 
 class ConflictForm(DomainErrorMixin, forms.Form):
@@ -234,10 +287,12 @@ class TaskForm(RatioErrorMixin, forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.order_by("-year", "name")
+        # A completed plan takes no new task (the service refuses it); an edited task keeps its plan.
+        plans = Plan.objects.order_by("-year", "name")
+        self.fields["plan"].queryset = plans if editing else plans.exclude(status=PlanStatus.DONE)
         self.fields["object_pool"].queryset = ObjectPool.objects.order_by("name")
         self.fields["inspector_pool"].queryset = InspectorPool.objects.order_by("name")
-        self.fields["items"].queryset = CheckItem.objects.filter(disabled_on__isnull=True).order_by("code")
+        self._item_choices()
         self.fields["departments"].queryset = OrgUnit.objects.filter(
             kind__in=[OrgKind.DEPARTMENT, OrgKind.STATION], disabled_on__isnull=True
         ).order_by("kind", "code")
@@ -248,6 +303,19 @@ class TaskForm(RatioErrorMixin, forms.Form):
             self.fields["plan"].disabled = True
             self.fields["version"].required = True
             self.fields["version"].error_messages = VERSION_ERRORS
+
+    def _item_choices(self) -> None:
+        """Every item is accepted, so that one disabled while the page was open reaches the service,
+        which names it; the boxes offered are the items in use plus the draft's own disabled ones,
+        marked, so that the user sees what to untick."""
+        field = self.fields["items"]
+        field.queryset = CheckItem.objects.order_by("code")
+        current = [int(pk) for pk in self.initial.get("items") or []]
+        shown = field.queryset.filter(Q(disabled_on__isnull=True) | Q(pk__in=current))
+        field.widget.choices = [
+            (item.pk, f"{item.name}（{item.disabled_on:%Y-%m-%d} 已停用，请取消）" if item.disabled_on else item.name)
+            for item in shown
+        ]
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registers, tasks
+from .views import plans, registers, tasks
 
 app_name = "spotchecks"
 urlpatterns = [
@@ -18,15 +18,23 @@ urlpatterns = [
     path("tasks/<int:pk>/void/", tasks.task_void, name="task_void"),
     path("plans/", registers.plan_list, name="plans"),
     path("plans/new/", registers.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/activate/", plans.plan_activate, name="plan_activate"),
+    path("plans/<int:pk>/complete/", plans.plan_complete, name="plan_complete"),
     path("items/", registers.item_list, name="items"),
     path("items/new/", registers.item_new, name="item_new"),
+    path("items/<int:pk>/", registers.item_edit, name="item_edit"),
+    path("items/<int:pk>/disable/", registers.item_disable, name="item_disable"),
+    path("items/<int:pk>/enable/", registers.item_enable, name="item_enable"),
     path("inspectors/", registers.inspector_pool_list, name="inspector_pools"),
     path("inspectors/new/", registers.inspector_pool_new, name="inspector_pool_new"),
     path("inspectors/<int:pk>/", registers.inspector_pool_detail, name="inspector_pool"),
+    path("inspectors/<int:pk>/edit/", registers.inspector_pool_edit, name="inspector_pool_edit"),
     path("objects/", registers.object_pool_list, name="object_pools"),
     path("objects/new/", registers.object_pool_new, name="object_pool_new"),
     path("objects/preview/", registers.object_pool_preview, name="object_pool_preview"),
     path("objects/<int:pk>/", registers.object_pool_detail, name="object_pool"),
+    path("objects/<int:pk>/edit/", registers.object_pool_edit, name="object_pool_edit"),
     path("conflicts/", registers.conflict_list, name="conflicts"),
     path("conflicts/new/", registers.conflict_new, name="conflict_new"),
 ]

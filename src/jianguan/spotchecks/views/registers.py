@@ -1,6 +1,7 @@
 """The registers behind a task: 抽查事项清单, 抽查计划, 执法检查人员名录库, 检查对象名录库 (with a live
-count per 信用风险分类) and 回避申报. Lists for every signed-in user; creating for departments and
-administrators (the services refuse anyone else, and the page shows why)."""
+count per 信用风险分类) and 回避申报. Lists for every signed-in user; creating and editing (an item
+disabled, a pool changed unless a task has it locked) for departments and administrators (the
+services refuse anyone else, and the page shows why)."""
 
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from jianguan.businesses.choices import EntityType, LicenceKind
 from jianguan.core.errors import DomainError
@@ -16,10 +18,21 @@ from jianguan.equipment.models import CatalogueEntry
 from jianguan.org.models import Subdistrict
 
 from .. import services, services_pools
-from ..choices import PoolTarget
-from ..forms import CheckItemForm, ConflictForm, InspectorPoolForm, ObjectPoolForm, PlanForm, split_codes
+from ..choices import PoolTarget, TaskStatus
+from ..forms import (
+    CheckItemEditForm,
+    CheckItemForm,
+    ConflictForm,
+    DisableForm,
+    InspectorPoolEditForm,
+    InspectorPoolForm,
+    ObjectPoolEditForm,
+    ObjectPoolForm,
+    PlanForm,
+    split_codes,
+)
 from ..models import CheckItem, Conflict, InspectorPool, ObjectPool, Plan
-from ..selectors import pool_entries
+from ..selectors import pool_entries, tasks_locking
 from .common import REFUSED, STRATUM_LABEL, TASK_STATUS_BADGE, can_plan, status_of, stratum_counts, today
 
 CONFLICT_LIMIT = 200
@@ -67,6 +80,116 @@ def item_new(request):
     return response or redirect("spotchecks:items")
 
 
+def item_or_404(pk: int) -> CheckItem:
+    item = CheckItem.objects.select_related("department").filter(pk=pk).first()
+    if item is None:
+        raise Http404("抽查事项不存在")
+    return item
+
+
+def _item_page(request, item, *, form=None, disable_form=None, error: str = "", status: int = 200):
+    tasks = list(item.tasks.order_by("-start", "number"))
+    for task in tasks:
+        task.status_badge = TASK_STATUS_BADGE.get(task.status, "")
+    return render(request, "spotchecks/item.html", {
+        "item": item, "form": form or CheckItemEditForm(initial=CheckItemEditForm.initial_for(item)),
+        "disable_form": disable_form or DisableForm(initial={"on": today()}), "error": error, "tasks": tasks,
+        "drafts": [t for t in tasks if t.status == TaskStatus.DRAFT], "tab": "items", "can_plan": can_plan(request.user),
+        "refused_note": REFUSED,
+    }, status=status)
+
+
+def item_edit(request, pk: int):
+    item = item_or_404(pk)
+    if request.method != "POST":
+        return _item_page(request, item)
+    form = CheckItemEditForm(request.POST, initial=CheckItemEditForm.initial_for(item))
+    if not form.is_valid():
+        return _item_page(request, item, form=form, status=400)
+    try:
+        item = services_pools.check_item_update(actor=request.user, pk=item.pk, **form.service_fields())
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return _item_page(request, item_or_404(pk), form=form, status=status_of(exc))
+    messages.success(request, f"已保存抽查事项“{item}”。")
+    return redirect("spotchecks:items")
+
+
+@require_POST
+def item_disable(request, pk: int):
+    item = item_or_404(pk)
+    form = DisableForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, disable_form=form, status=400)
+    try:
+        item = services_pools.check_item_disable(actor=request.user, pk=item.pk, on=form.cleaned_data["on"])
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return _item_page(request, item_or_404(pk), disable_form=form, status=status_of(exc))
+    messages.success(request, f"抽查事项“{item}”已于 {item.disabled_on:%Y-%m-%d} 停用，新建或编辑任务时不能再选择。")
+    return redirect("spotchecks:item_edit", pk=item.pk)
+
+
+@require_POST
+def item_enable(request, pk: int):
+    item = item_or_404(pk)
+    try:
+        item = services_pools.check_item_enable(actor=request.user, pk=item.pk)
+    except DomainError as exc:
+        return _item_page(request, item, error=exc.message, status=status_of(exc))
+    messages.success(request, f"抽查事项“{item}”已恢复使用。")
+    return redirect("spotchecks:item_edit", pk=item.pk)
+
+
+# ---------------------------------------------------------------- 名录库 edits
+
+
+def _pool_note(pool) -> dict:
+    """What an edit of this pool does to its tasks: refused while one is locked; tasks locked earlier
+    keep their frozen snapshot; drafts read the edited pool when they are locked."""
+    tasks = list(pool.tasks.order_by("number").values_list("number", "status", "locked_at"))
+    return {
+        "locking": tasks_locking(pool),
+        "frozen": [n for n, status, locked_at in tasks if locked_at and status != TaskStatus.LOCKED],
+        "drafts": [n for n, status, _ in tasks if status == TaskStatus.DRAFT],
+    }
+
+
+def inspector_pool_edit(request, pk: int):
+    pool = InspectorPool.objects.filter(pk=pk).first()
+    if pool is None:
+        raise Http404("执法检查人员名录库不存在")
+    initial = InspectorPoolEditForm.initial_for(pool)
+    form = InspectorPoolEditForm(request.POST or None, actor=request.user, initial=initial)
+    back = reverse("spotchecks:inspector_pool", args=[pool.pk])
+    response = _create(
+        request, form, lambda d: services_pools.inspector_pool_update(actor=request.user, pk=pool.pk, **d),
+        done="已保存执法检查人员名录库“{obj}”。", title=f"修改执法检查人员名录库：{pool.name}", tab="inspectors", back=back,
+        action=reverse("spotchecks:inspector_pool_edit", args=[pool.pk]), pool=pool, **_pool_note(pool),
+    )
+    return response or redirect(back)
+
+
+def object_pool_edit(request, pk: int):
+    pool = ObjectPool.objects.filter(pk=pk).first()
+    if pool is None:
+        raise Http404("检查对象名录库不存在")
+    form = ObjectPoolEditForm(request.POST or None, initial=ObjectPoolEditForm.initial_for(pool))
+
+    def make(data):
+        return services_pools.object_pool_update(
+            actor=request.user, pk=pool.pk, name=data["name"], subdistricts=data["subdistricts"], **form.filters(),
+        )
+
+    back = reverse("spotchecks:object_pool", args=[pool.pk])
+    response = _create(
+        request, form, make, done="已保存检查对象名录库“{obj}”。", title=f"修改检查对象名录库：{pool.name}", tab="objects",
+        back=back, action=reverse("spotchecks:object_pool_edit", args=[pool.pk]), template="spotchecks/object_pool_form.html",
+        pool=pool, **_pool_note(pool),
+    )
+    return response or redirect(back)
+
+
 # ---------------------------------------------------------------- 抽查计划
 
 
@@ -109,7 +232,7 @@ def inspector_pool_detail(request, pk: int):
         task.status_badge = TASK_STATUS_BADGE.get(task.status, "")
     return render(request, "spotchecks/inspector_pool.html", {
         "pool": pool, "members": members, "valid_count": sum(u.valid_today for u in members), "tasks": tasks, "today": on,
-        "tab": "inspectors",
+        "tab": "inspectors", "can_plan": can_plan(request.user),
     })
 
 
@@ -171,7 +294,7 @@ def object_pool_detail(request, pk: int):
         task.status_badge = TASK_STATUS_BADGE.get(task.status, "")
     return render(request, "spotchecks/object_pool.html", {
         "pool": pool, "described": describe_pool(pool), "counts": stratum_counts(entries), "total": len(entries),
-        "tasks": tasks, "today": today(), "tab": "objects",
+        "tasks": tasks, "today": today(), "tab": "objects", "can_plan": can_plan(request.user),
     })
 
 
