@@ -8,4 +8,5 @@ app_name = "complaints_public"
 
 urlpatterns = [
     path("", public.submit, name="submit"),
+    path("track/", public.track, name="track"),
 ]
