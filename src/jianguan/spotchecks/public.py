@@ -11,18 +11,25 @@ What the public sees of a task follows the draw's protocol (docs/draw.md):
   publicity system.
 A task voided while still a draft was never announced, so it is not shown; any other voided task is,
 with the reason.
+
+Whatever is not found under /public/spotchecks/ — an unknown task number or record, or any other
+path — is answered in this public layout (or as the API's error JSON when JSON was asked for): the
+site's own 404 page is the staff layout, whose links all lead to the login.
 """
 
 import csv
 import io
 import json
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Func, IntegerField, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
@@ -76,8 +83,62 @@ def _bureau_name() -> str:
     return OrgUnit.objects.filter(kind=OrgKind.BUREAU).order_by("pk").values_list("name", flat=True).first() or "市场监督管理局"
 
 
-def _render(request, template: str, context: dict) -> HttpResponse:
-    return render(request, f"spotchecks/public/{template}", {"bureau_name": _bureau_name(), **context})
+def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    return render(request, f"spotchecks/public/{template}", {"bureau_name": _bureau_name(), **context}, status=status)
+
+
+# ---------------------------------------------------------------- not found, in the public layout
+
+NOT_FOUND = "您访问的页面不存在。"
+
+
+class PublicNotFound(Http404):
+    """A 404 whose message is written for the public (Django's own, like get_object_or_404's, is not)."""
+
+
+def not_found_response(request, message: str = NOT_FOUND) -> HttpResponse:
+    if request.path.endswith(".json") or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {"code": "not_found", "message": message, "extra": {}}, status=404, json_dumps_params={"ensure_ascii": False},
+        )
+    return _render(request, "404.html", {"message": message}, status=404)
+
+
+def public_page(view):
+    """Answer a view's 404 with the public page; only PublicNotFound's message is shown as it is."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PublicNotFound as exc:
+            return not_found_response(request, str(exc))
+        except Http404:
+            return not_found_response(request)
+
+    return wrapped
+
+
+def _get_task(queryset, **lookup) -> Task:
+    task = queryset.filter(**lookup).first()
+    if task is None:
+        raise PublicNotFound("未找到该抽查任务。任务编号有误，或任务尚未公布（任务锁定后才公开）。")
+    return task
+
+
+@rate_limit()
+@require_safe
+def not_found(request, rest: str = ""):
+    """Any other path under /public/spotchecks/. The pattern matches every path, which would stop
+    CommonMiddleware's APPEND_SLASH redirect, so that redirect is made here."""
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return not_found_response(request)
 
 
 def stratum_label(stratum: str) -> str:
@@ -103,6 +164,7 @@ def _units_of(team: list[str], unit_of: dict[str, str | None]) -> list[str]:
 
 
 @rate_limit()
+@public_page
 @require_safe
 def task_list(request):
     tasks = (
@@ -124,9 +186,10 @@ def task_list(request):
 
 
 @rate_limit()
+@public_page
 @require_safe
 def task_detail(request, number: str):
-    task = get_object_or_404(public_tasks().defer(*HEAVY).select_related("plan__department"), number=number)
+    task = _get_task(public_tasks().defer(*HEAVY).select_related("plan__department"), number=number)
     drawn = task.drawn_at is not None
     pool_count, inspector_count = snapshot_sizes(task)
     context = {
@@ -154,31 +217,34 @@ def task_detail(request, number: str):
 
 def _record_response(task: Task) -> HttpResponse:
     if task.drawn_at is None or task.record is None:
-        raise Http404("该任务尚未抽取")
+        raise PublicNotFound(f"任务 {task.number} 尚未抽取，抽取后才有抽取记录。")
     response = HttpResponse(json.dumps(task.record, ensure_ascii=False), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, f"{task.number}-draw.json")
     return response
 
 
 @rate_limit()
+@public_page
 @require_safe
 def draw_record(request, pk: int):
     """The draw record exactly as stored, for `jianguan verify-draw`; 404 before the draw."""
-    return _record_response(get_object_or_404(public_tasks().only("pk", "number", "drawn_at", "record"), pk=pk))
+    return _record_response(_get_task(public_tasks().only("pk", "number", "drawn_at", "record"), pk=pk))
 
 
 @rate_limit()
+@public_page
 @require_safe
 def draw_record_by_number(request, number: str):
     """The same record, addressed by the task's number (as docs/draw.md writes it)."""
-    return _record_response(get_object_or_404(public_tasks().only("pk", "number", "drawn_at", "record"), number=number))
+    return _record_response(_get_task(public_tasks().only("pk", "number", "drawn_at", "record"), number=number))
 
 
 @rate_limit()
+@public_page
 @require_safe
 def results_csv(request, number: str):
     """Published results for the national credit publicity system: UTF-8 with BOM, one row per drawn object."""
-    task = get_object_or_404(public_tasks().defer(*HEAVY).filter(drawn_at__isnull=False), number=number)
+    task = _get_task(public_tasks().defer(*HEAVY).filter(drawn_at__isnull=False), number=number)
     items = "、".join(task.items.order_by("code").values_list("name", flat=True))
     authority = _bureau_name()
     out = io.StringIO()
