@@ -9,6 +9,7 @@ from .ledger import Ledger
 
 _LEDGERS: dict[str, str] = {
     "businesses": "jianguan.businesses.resources:BUSINESS_LEDGER",
+    "complaints": "jianguan.complaints.resources:COMPLAINT_LEDGER",
     "equipment": "jianguan.equipment.resources:EQUIPMENT_LEDGER",
     "findings": "jianguan.inspections.resources:FINDING_LEDGER",
     "inspections": "jianguan.inspections.resources:INSPECTION_LEDGER",
