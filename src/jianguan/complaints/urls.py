@@ -2,10 +2,19 @@
 
 from django.urls import path
 
-from .views import staff
+from .views import actions, detail, odr, staff
 
 app_name = "complaints"
 
 urlpatterns = [
     path("", staff.queue, name="queue"),
+    path("records/", staff.records, name="records"),
+    path("new/", staff.intake, name="intake"),
+    path("triage/", staff.triage, name="triage"),
+    path("odr/", odr.odr_list, name="odr"),
+    path("odr/add/", odr.odr_add, name="odr_add"),
+    path("odr/<int:pk>/leave/", odr.odr_leave, name="odr_leave"),
+    path("<int:pk>/", detail.complaint_detail, name="detail"),
+    path("<int:pk>/personal/", detail.complaint_personal, name="personal"),
+    path("<int:pk>/<slug:step>/", actions.act, name="act"),
 ]
