@@ -50,6 +50,7 @@ def test_the_plan_page_issues_and_completes_the_plan(client, org, w):
     running = builders.advance(w, builders.task(w, "食品经营者检查"), TaskStatus.LOCKED)
     client.force_login(org.users.dept)
     assert f'href="/spotchecks/plans/{w.plan.pk}/"' in html(client.get("/spotchecks/plans/"))
+    assert f'href="/spotchecks/plans/{w.plan.pk}/"' in html(client.get(f"/spotchecks/tasks/{done.pk}/"))
     page = client.get(f"/spotchecks/plans/{w.plan.pk}/")
     assert page.status_code == 200
     assert done.number in html(page) and running.number in html(page) and "activate-button" in html(page)
