@@ -1,6 +1,6 @@
 """/complaints/: staff pages of 投诉举报."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import actions, detail, odr, staff
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("records/", staff.records, name="records"),
     path("new/", staff.intake, name="intake"),
     path("triage/", staff.triage, name="triage"),
+    path("", include("jianguan.complaints.urls_ledger")),  # import/ and export/
     path("odr/", odr.odr_list, name="odr"),
     path("odr/add/", odr.odr_add, name="odr_add"),
     path("odr/<int:pk>/leave/", odr.odr_leave, name="odr_leave"),
