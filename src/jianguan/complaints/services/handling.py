@@ -67,6 +67,8 @@ def odr_end(
 ) -> Complaint:
     """Settled → closed (前端拦截); failed → back to the bureau, its 7 days extended by the ODR days."""
     complaint = locked(pk, version, actor)
+    if complaint.status != Status.ODR:  # MEDIATED → CLOSED is a legal move too: the state itself must be ODR
+        raise DomainError("not_in_odr", f"该{complaint.get_kind_display()}当前为“{complaint.get_status_display()}”，未转ODR企业和解，不能登记和解结果")
     if outcome not in OdrOutcome.values:
         raise DomainError("invalid_outcome", "请选择 ODR 和解结果", {"field": "outcome"})
     on = business_date(on, complaint)
@@ -141,6 +143,8 @@ def mediation_pause(*, actor: User | None, pk: int, version: int | None, note: s
 @transaction.atomic
 def mediation_resume(*, actor: User | None, pk: int, version: int | None, on: dt.date | None = None, note: str = "") -> Complaint:
     complaint = locked(pk, version, actor)
+    if complaint.status != Status.PAUSED:  # RECEIVED → ACCEPTED is a legal move too: the state itself must be PAUSED
+        raise DomainError("not_paused", f"该{complaint.get_kind_display()}当前为“{complaint.get_status_display()}”，没有暂停的调解可恢复")
     on = business_date(on, complaint)
     if on < complaint.paused_since:
         raise DomainError("before_pause", f"恢复日期不能早于暂停日期 {complaint.paused_since}", {"field": "on"})
@@ -182,7 +186,7 @@ def mediation_end(
     if recovered and outcome != MediationOutcome.SUCCESS:
         raise DomainError("recovered_without_success", "只有调解成功才登记挽回经济损失", {"field": "recovered_amount"})
     on = business_date(on, complaint, "调解终结日期")
-    if on < complaint.accepted_on:
+    if complaint.accepted_on and on < complaint.accepted_on:  # not accepted: move() below refuses it
         raise DomainError("before_acceptance", f"调解终结日期不能早于受理日期 {complaint.accepted_on}", {"field": "on"})
     with acting(actor):
         old = move(complaint, Status.MEDIATED)
