@@ -521,3 +521,16 @@ def test_all_records_search_includes_closed_items(as_user, org, receive, now, sh
     assert row_ids(east.get(url, {"category": closed.category})) == [c.pk for c in (report, closed, open_item) if c.category == closed.category]
     bad = east.get(url, {"received_from": "上周"})
     assert bad.status_code == 200 and "已忽略" in text(bad) and len(row_ids(bad)) == 3
+
+
+def test_steps_posted_in_a_state_that_does_not_allow_them_are_refused(as_user, org, receive, now):
+    """The forms are offered only where they apply; a stale tab or a crafted POST still gets a message."""
+    c = receive(day=dt.date(2026, 11, 20))
+    east = as_user(org.users.east)
+    refused(act(east, c, "resume"), 400, "没有暂停的调解可恢复")
+    refused(act(east, c, "mediate", outcome=MediationOutcome.FAILED), 400, "不能变为")
+    refused(act(east, c, "notify"), 400, "不能变为")
+    act(east, c, "accept")
+    act(east, c, "mediate", outcome=MediationOutcome.FAILED)
+    refused(act(east, c, "odr-end", outcome=OdrOutcome.SETTLED), 400, "未转ODR企业和解")
+    assert Complaint.objects.get(pk=c.pk).status == Status.MEDIATED
