@@ -135,6 +135,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Where the web pages are served, for links inside files (reports) that leave the server.
 JIANGUAN_BASE_URL = env.str("JIANGUAN_BASE_URL", default="http://127.0.0.1:8000")
 
+# Limits of the pages open without login, per client: {"bucket": "N/period"} (core/ratelimit.py).
+JIANGUAN_RATE_LIMITS = env.json("JIANGUAN_RATE_LIMITS", default={})
+JIANGUAN_TRUSTED_PROXIES = env.int("JIANGUAN_TRUSTED_PROXIES", default=0)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
