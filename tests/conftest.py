@@ -1,15 +1,39 @@
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from jianguan.org.choices import OrgKind, Role
 
 from .factories import OrgUnitFactory, SubdistrictFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    """One cheap hasher for the whole session, so that data built once for a module (or the demo's
+    accounts) is not hashed with the production work factor either."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around one test module, rolled back after its last test.
+
+    A module-scoped fixture that requests this one may write data once for all the module's tests
+    (inside `django_db_blocker.unblock()`); each test still runs in its own savepoint through `db`, so
+    what a test writes is undone after it, and the module's data after the module. Only for modules
+    whose tests all use the plain `db` (not `transactional_db` or `live_server`)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

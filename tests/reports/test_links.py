@@ -20,13 +20,15 @@ PARAMETER_SETS = [{"period": "2026H1"}, {"as_of": "2025-12-31"}, {"period": "202
 CAMPAIGN = "LINKS2026"  # every query names it: templates quoting campaign.* need it, the others ignore it
 
 
-@pytest.fixture
-def demo(db):
-    _, subdistricts, _ = build_org()
-    build_businesses(subdistricts, 800, seed=3)
-    planner = User.objects.get(username="tezhong")
-    campaign_create(actor=planner, code=CAMPAIGN, name="链接测试专项行动", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30),
-                    lead_department=planner.org_unit, goals={"inspections": 10})
+@pytest.fixture(scope="module")
+def demo(module_db, django_db_blocker):
+    """Built once for the module's tests (which only read it), rolled back after them."""
+    with django_db_blocker.unblock():
+        _, subdistricts, _ = build_org()
+        build_businesses(subdistricts, 800, seed=3)
+        planner = User.objects.get(username="tezhong")
+        campaign_create(actor=planner, code=CAMPAIGN, name="链接测试专项行动", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30),
+                        lead_department=planner.org_unit, goals={"inspections": 10})
     return subdistricts
 
 
