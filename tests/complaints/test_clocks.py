@@ -89,3 +89,11 @@ def test_the_filing_decision_may_be_extended_once_with_an_approval(receive, toda
     assert report.events.filter(action="延长立案决定期限", note__contains="李局长").exists()
     with pytest.raises(DomainError, match="只能延长一次"):
         filing_extend(actor=None, pk=report.pk, version=report.version, approved_by="李局长", reason="再延", on=dt.date(2026, 10, 20))
+
+
+def test_an_extension_must_be_approved_before_the_deadline_passes(receive, today):
+    today(dt.date(2026, 11, 20))
+    report = receive(Kind.REPORT, dt.date(2026, 10, 9), content="该超市销售过期牛奶。")
+    assert report.filing_due == add_working_days(dt.date(2026, 10, 9), 15)[0] == dt.date(2026, 10, 29)
+    with pytest.raises(DomainError, match="期限届满前"):
+        filing_extend(actor=None, pk=report.pk, version=report.version, approved_by="李局长", reason="需送检", on=dt.date(2026, 11, 2))

@@ -111,3 +111,12 @@ def test_phones_are_normalized_and_anonymous_reports_accepted(receive):
 def test_markup_in_text_is_stored_as_written(receive):
     item = receive(content="<script>alert('x')</script>牛奶过期")
     assert Complaint.objects.get(pk=item.pk).content.startswith("<script>")
+
+
+def test_linking_the_business_within_the_same_station_needs_no_reason(receive, org):
+    item = receive(respondent_uscc="", respondent_name="东关小吃", subdistrict_text="东关街道")
+    assert item.business is None and item.station == org.east
+    shop = BusinessFactory(name="东关小吃店", subdistrict=org.subs["jiefang"])
+    item = complaint_assign(actor=org.users.dept, pk=item.pk, version=item.version, subdistrict=None, business=shop)
+    assert item.business == shop and item.station == org.east
+    assert item.events.last().action == "补充主体或街道"

@@ -49,7 +49,7 @@ class Status(models.TextChoices):
 
 
 class RefusalReason(models.TextChoices):
-    """不予受理 reasons (SAMR Order 20 art. 15; Order 121 keeps the same grounds)."""
+    """不予受理 reasons (SAMR Order 20); kept for Order 121 until its text is verified (see DOMAIN.md)."""
 
     OUTSIDE_DUTIES = "outside_duties", "不属于市场监督管理部门职责范围"
     HANDLED_ELSEWHERE = "handled_elsewhere", "法院、仲裁机构或其他行政机关已受理或处理"

@@ -91,7 +91,3 @@ def set_clock(complaint: Complaint, field: str, start: dt.date, rule: str, extra
     )
     setattr(complaint, field, deadline.date)
     setattr(complaint, f"{field}_provisional", deadline.provisional)
-
-
-def within(day: dt.date | None, due: dt.date | None) -> bool:
-    return day is None or due is None or day <= due

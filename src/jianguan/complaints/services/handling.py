@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from jianguan.core.calendar import working_days_between
+from jianguan.core.deadlines import unregister_provisional
 from jianguan.core.errors import DomainError
 from jianguan.core.rules import rule_value
 from jianguan.core.services import acting
@@ -16,8 +17,9 @@ from jianguan.inspections.models import CaseLead
 from jianguan.org.models import User
 
 from ..choices import FilingDecision, Kind, MediationOutcome, OdrOutcome, RefusalReason, Status
+from ..judging import closed_on_time
 from ..models import Complaint, OdrEnterprise
-from .common import business_date, event, locked, move, save, set_clock, within
+from .common import APP, business_date, event, locked, move, save, set_clock
 
 
 def _kind(complaint: Complaint, kind: str) -> None:
@@ -25,9 +27,9 @@ def _kind(complaint: Complaint, kind: str) -> None:
         raise DomainError("wrong_kind", f"这是一件{complaint.get_kind_display()}，不能办理{Kind(kind).label}的环节")
 
 
-def _close(complaint: Complaint, on: dt.date, on_time: bool) -> None:
+def _close(complaint: Complaint, on: dt.date) -> None:
     complaint.closed_on = on
-    complaint.closed_on_time = on_time
+    complaint.closed_on_time = closed_on_time(complaint)
 
 
 def _note(text: str, label: str, *, required: bool = False, limit: int = 2000) -> str:
@@ -56,6 +58,7 @@ def odr_start(*, actor: User | None, pk: int, version: int | None, on: dt.date |
         complaint.odr_enterprise, complaint.odr_started_on = odr, on
         complaint.accept_due = None  # stopped: the ODR window is not the bureau's time
         complaint.accept_due_provisional = False
+        unregister_provisional(app_label=APP, object_ref=f"complaint:{complaint.pk}", field_name="accept_due")
         save(complaint)
         event(complaint, actor=actor, action="转ODR企业和解", on=on, old=old, note=f"由{odr.business.name}在其承诺时限内自行和解")
     return complaint
@@ -79,7 +82,7 @@ def odr_end(
         complaint.odr_ended_on, complaint.odr_outcome = on, outcome
         complaint.odr_working_days = working_days_between(complaint.odr_started_on, on)
         if outcome == OdrOutcome.SETTLED:
-            _close(complaint, on, True)
+            _close(complaint, on)
         else:
             set_clock(
                 complaint, "accept_due", complaint.received_on, "complaints.accept_working_days", complaint.odr_working_days
@@ -120,7 +123,7 @@ def complaint_refuse(
     with acting(actor):
         old = move(complaint, Status.CLOSED)
         complaint.refusal_reason = reason
-        _close(complaint, on, within(on, complaint.accept_due))
+        _close(complaint, on)
         save(complaint)
         event(complaint, actor=actor, action="不予受理", on=on, old=old, note=RefusalReason(reason).label + (f"：{note}" if note else ""))
     return complaint
@@ -218,6 +221,10 @@ def filing_extend(
         raise DomainError("approver_required", "请填写批准延期的负责人", {"field": "approved_by"})
     reason = _note(reason, "延期理由", required=True, limit=300)
     on = business_date(on, complaint, "批准日期")
+    if complaint.filing_due and on > complaint.filing_due:
+        raise DomainError(
+            "deadline_passed", f"立案决定期限 {complaint.filing_due} 已过，延期须在期限届满前批准", {"field": "on"}
+        )
     with acting(actor):
         complaint.extended, complaint.extension_approved_by, complaint.extension_reason = True, approved_by[:50], reason
         complaint.version += 1
@@ -262,7 +269,7 @@ def report_decide(
         if _named(complaint):
             set_clock(complaint, "notify_due", on, "reports.notify_working_days")
         else:
-            _close(complaint, on, within(on, complaint.filing_due))
+            _close(complaint, on)
         save(complaint)
         event(complaint, actor=actor, action=FilingDecision(decision).label, on=on, old=old, note=note)
     return complaint
@@ -301,13 +308,7 @@ def parties_notify(*, actor: User | None, pk: int, version: int | None, on: dt.d
     with acting(actor):
         old = move(complaint, Status.CLOSED)
         complaint.notified_on = on
-        if complaint.kind == Kind.COMPLAINT:
-            on_time = within(complaint.accepted_on, complaint.accept_due) and within(
-                complaint.mediation_ended_on, complaint.mediation_due
-            )
-        else:
-            on_time = within(complaint.decided_on, complaint.filing_due)
-        _close(complaint, on, on_time and within(on, complaint.notify_due))
+        _close(complaint, on)
         save(complaint)
         event(complaint, actor=actor, action="告知", on=on, old=old, note=_note(note, "告知方式及情况"))
     return complaint
@@ -323,7 +324,7 @@ def inquiry_answer(*, actor: User | None, pk: int, version: int | None, answer: 
         old = move(complaint, Status.CLOSED)
         complaint.answer = answer
         complaint.handler = complaint.handler or actor
-        _close(complaint, on, True)
+        _close(complaint, on)
         save(complaint)
         event(complaint, actor=actor, action="答复", on=on, old=old, note=answer)
     return complaint

@@ -13,6 +13,7 @@ from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict, User
 
 from ..choices import Category, Status
+from ..judging import closed_on_time
 from ..models import Complaint
 from .common import business_date, event, locked, move, save
 from .intake import FIRST_STATUS
@@ -50,7 +51,8 @@ def complaint_assign(
         raise DomainError("subdistrict_required", "请选择所属街道（决定承办监管所）", {"field": "subdistrict"})
     on = business_date(on, complaint)
     before = complaint.station
-    if before is not None:
+    moved = before is not None and before != subdistrict.station
+    if moved:
         reason = _reason(reason, "改派理由")
     with acting(actor):
         old = ""
@@ -64,7 +66,8 @@ def complaint_assign(
         complaint.subdistrict = subdistrict
         save(complaint)
         event(
-            complaint, actor=actor, action="改派" if before else "分派", on=on, old=old, note=reason,
+            complaint, actor=actor, action="改派" if moved else ("分派" if before is None else "补充主体或街道"), on=on, old=old,
+            note=reason,
             from_station=before, to_station=subdistrict.station,
         )
     return complaint
@@ -104,8 +107,7 @@ def complaint_transfer(
         old = move(complaint, Status.TRANSFERRED)
         complaint.transferred_to = to[:200]
         complaint.closed_on = on
-        due = complaint.accept_due or complaint.filing_due
-        complaint.closed_on_time = due is None or on <= due
+        complaint.closed_on_time = closed_on_time(complaint)
         save(complaint)
         event(complaint, actor=actor, action="移送", on=on, old=old, note=f"移送至{to}：{reason}", from_station=complaint.station)
     return complaint
