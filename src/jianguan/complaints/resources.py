@@ -20,7 +20,6 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from jianguan.core.errors import DomainError, PermissionDenied
@@ -30,7 +29,7 @@ from jianguan.org.choices import Role
 from .choices import Channel, Kind, Status
 from .models import Complaint, Disclosure
 from .privacy import PERMISSION, mask_name, mask_phone
-from .selectors import in_scope
+from .selectors import in_scope, matching
 from .services.intake import complaint_receive
 
 IMPORT_HEADERS = (
@@ -282,7 +281,7 @@ class ComplaintLedger(Ledger):
 
     def for_export(self, *, filters: dict | None = None, unmasked: bool = False, ip: str | None = None) -> ComplaintLedger:
         """filters: those of the list page (全部记录) under its names: number, respondent, received_from,
-        received_to (登记日期, inclusive), kind, category, status."""
+        received_to (登记日期, inclusive), kind, category, status; applied by selectors.matching, as there."""
         return ComplaintLedger(filters=filters, unmasked=unmasked, ip=ip)
 
     def check_import(self, actor) -> None:
@@ -296,23 +295,7 @@ class ComplaintLedger(Ledger):
 
     def export_queryset(self, ctx: Context):
         qs = in_scope(ctx.actor) if ctx.actor is not None else Complaint.objects.all()
-        f = self.filters
-        if f.get("number"):
-            qs = qs.filter(number__icontains=f["number"].strip())
-        if f.get("respondent"):
-            given = f["respondent"].strip()
-            qs = qs.filter(
-                Q(respondent_name__icontains=given) | Q(respondent_uscc=given.upper()) | Q(business__uscc=given.upper())
-                | Q(business__name__icontains=given)
-            )
-        if f.get("received_from"):
-            qs = qs.filter(received_on__gte=f["received_from"])
-        if f.get("received_to"):
-            qs = qs.filter(received_on__lte=f["received_to"])
-        for key in ("kind", "category", "status"):
-            if f.get(key):
-                qs = qs.filter(**{key: f[key]})
-        return qs.order_by("received_at", "number")
+        return matching(qs, self.filters).order_by("received_at", "number")
 
     def export_rows(self, ctx: Context):
         fields = (

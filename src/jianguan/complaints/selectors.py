@@ -30,6 +30,29 @@ def in_scope(actor: User) -> QuerySet[Complaint]:
     return qs
 
 
+def matching(qs: QuerySet[Complaint], filters: dict) -> QuerySet[Complaint]:
+    """qs narrowed by the filters of the list page (全部记录), under its names: number (a fragment),
+    respondent (a name fragment or a USCC, of the respondent as given or of the business on file),
+    received_from and received_to (登记日期, inclusive), kind, category, status. Empty values are
+    ignored. The ledger export takes the same filters, so that it exports what the list shows."""
+    if filters.get("number"):
+        qs = qs.filter(number__icontains=filters["number"].strip())
+    if filters.get("respondent"):
+        given = filters["respondent"].strip()
+        qs = qs.filter(
+            Q(respondent_name__icontains=given) | Q(respondent_uscc=given.upper()) | Q(business__uscc=given.upper())
+            | Q(business__name__icontains=given)
+        )
+    if filters.get("received_from"):
+        qs = qs.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        qs = qs.filter(received_on__lte=filters["received_to"])
+    for key in ("kind", "category", "status"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    return qs
+
+
 def get_for(actor: User, pk: int) -> Complaint:
     try:
         return in_scope(actor).get(pk=pk)

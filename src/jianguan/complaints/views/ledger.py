@@ -1,140 +1,51 @@
-"""投诉举报台账 pages. The import of the national 12315 platform's export works as the business
-import does: upload -> preview (dry run, per-row errors, error report) -> confirm, which validates
-again and writes all or nothing. The uploaded file waits under MEDIA_ROOT/imports/<uuid>/, owned by
-the uploader and marked as this ledger's, and is removed once written.
+"""投诉举报台账 pages. The import of the national 12315 platform's export is the generic web import
+of every ledger (jianguan.core.importing.web): upload -> preview (dry run, per-row errors, error
+report) -> confirm, which validates again and writes all or nothing.
 
 The export is a POST: an unmasked export writes a Disclosure per record, which a link must not do.
 """
 
-import json
 import os
-import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import render
 from django.utils import timezone
 
-from jianguan.core.errors import DomainError, PermissionDenied
-from jianguan.core.importing import errors_path, run_export, run_import, write_error_report
+from jianguan.core.importing import run_export
+from jianguan.core.importing.web import ImportPages
 from jianguan.core.middleware import client_ip
 
 from ..choices import Category, Kind, Status
 from ..privacy import PERMISSION
 from ..resources import COMPLAINT_LEDGER, IMPORT_HEADERS
 
-ALLOWED_SUFFIXES = {".xlsx", ".csv"}
-ERRORS_SHOWN = 200
-LEDGER = "complaints"
-
-
 # ---------------------------------------------------------------- import
 
+# The generic flow of jianguan.core.importing.web. A run reads the national platform's export
+# (a fresh NationalImportLedger, which records the client's IP and counts what it registered);
+# its notes (by kind, waiting in triage, suspected duplicates, skipped) go on the preview and done pages.
+IMPORT_PAGES = ImportPages(
+    ledger="complaints",
+    headers=IMPORT_HEADERS,
+    upload_url="complaints:ledger_import",
+    confirm_url="complaints:ledger_import_confirm",
+    errors_url="complaints:ledger_import_errors",
+    home_url="complaints:queue",
+    home_label="投诉举报",
+    upload_template="complaints/ledger/import_upload.html",
+    preview_template="complaints/ledger/import_preview.html",
+    done_template="complaints/ledger/import_done.html",
+    run_ledger=lambda request: COMPLAINT_LEDGER.for_run(ip=client_ip(request)),
+    notes=lambda ledger, dry_run: ledger.notes(dry_run=dry_run),
+)
 
-def _upload_dir(token: uuid.UUID) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / token.hex
-
-
-def _load(request, token: uuid.UUID) -> tuple[Path, dict]:
-    """The stored upload and its metadata; 404 unless it exists, is this ledger's and this user's."""
-    folder = _upload_dir(token)
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise Http404("导入文件不存在或已处理") from None
-    if meta.get("user_id") != request.user.pk or meta.get("ledger") != LEDGER:
-        raise Http404("导入文件不存在或已处理")
-    return folder / meta["stored_name"], meta
-
-
-def _ledger(request):
-    return COMPLAINT_LEDGER.for_run(ip=client_ip(request))
-
-
-def _refusal(request):
-    try:
-        _ledger(request).check_import(request.user)
-    except PermissionDenied as exc:
-        return render(request, "complaints/ledger/import_upload.html", {"refused": exc.message}, status=403)
-    return None
-
-
-def import_upload(request):
-    if refused := _refusal(request):
-        return refused
-    context = {"headers": IMPORT_HEADERS}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        suffix = Path(upload.name).suffix.lower() if upload else ""
-        if upload is None:
-            context["error"] = "请选择要导入的文件"
-        elif suffix not in ALLOWED_SUFFIXES:
-            context["error"] = f"不支持的文件类型“{suffix or upload.name}”，只能导入 .xlsx 或 .csv 文件"
-        else:
-            token = uuid.uuid4()
-            folder = _upload_dir(token)
-            folder.mkdir(parents=True, exist_ok=True)
-            stored_name = f"upload{suffix}"
-            with (folder / stored_name).open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            meta = {
-                "ledger": LEDGER,
-                "user_id": request.user.pk,
-                "file_name": Path(upload.name).name,
-                "stored_name": stored_name,
-            }
-            (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-            return redirect("complaints:ledger_import_confirm", token=token)
-    return render(request, "complaints/ledger/import_upload.html", context, status=400 if "error" in context else 200)
-
-
-def _preview(request, token, path: Path, meta: dict, result, notes: list[str], status=200):
-    if not result.accepted:
-        write_error_report(path, result, errors_path(path))
-    context = {
-        "token": token,
-        "file_name": meta["file_name"],
-        "result": result,
-        "notes": notes,
-        "errors": result.errors[:ERRORS_SHOWN],
-        "more_errors": max(len(result.errors) - ERRORS_SHOWN, 0),
-        "headers": IMPORT_HEADERS,
-    }
-    return render(request, "complaints/ledger/import_preview.html", context, status=status)
-
-
-def import_confirm(request, token: uuid.UUID):
-    if refused := _refusal(request):
-        return refused
-    path, meta = _load(request, token)
-    dry_run = request.method != "POST"
-    ledger = _ledger(request)
-    try:
-        result = run_import(ledger, path, actor=request.user, dry_run=dry_run, file_name=meta["file_name"])
-    except DomainError as exc:
-        return render(request, "complaints/ledger/import_upload.html", {"refused": exc.message}, status=403)
-    notes = ledger.notes(dry_run=dry_run) if result.accepted else []
-    if dry_run or not result.accepted:
-        return _preview(request, token, path, meta, result, notes, status=200 if dry_run else 400)
-    shutil.rmtree(path.parent, ignore_errors=True)
-    return render(
-        request, "complaints/ledger/import_done.html", {"result": result, "notes": notes, "file_name": meta["file_name"]}
-    )
-
-
-def import_errors(request, token: uuid.UUID):
-    path, meta = _load(request, token)
-    report = errors_path(path)
-    if not report.exists():
-        raise Http404("该文件没有错误报告")
-    name = f"{Path(meta['file_name']).stem}.errors.xlsx"
-    return FileResponse(report.open("rb"), as_attachment=True, filename=name)
+import_upload = IMPORT_PAGES.upload
+import_confirm = IMPORT_PAGES.confirm
+import_errors = IMPORT_PAGES.errors
 
 
 # ---------------------------------------------------------------- export

@@ -3,7 +3,6 @@ search over every record, hotline intake (登记) and the triage queue (待分�
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,31 +55,12 @@ def queue(request):
 # ---------------------------------------------------------------- 全部记录
 
 
-def _filtered(qs, data: dict):
-    if data.get("number"):
-        qs = qs.filter(number__icontains=data["number"].strip())
-    if data.get("respondent"):
-        text = data["respondent"].strip()
-        qs = qs.filter(
-            Q(respondent_name__icontains=text) | Q(respondent_uscc=text.upper()) | Q(business__uscc=text.upper())
-            | Q(business__name__icontains=text)
-        )
-    if data.get("received_from"):
-        qs = qs.filter(received_on__gte=data["received_from"])
-    if data.get("received_to"):
-        qs = qs.filter(received_on__lte=data["received_to"])
-    for key in ("kind", "category", "status"):
-        if data.get(key):
-            qs = qs.filter(**{key: data[key]})
-    return qs
-
-
 def records(request):
     on = today()
     form = RecordFilterForm(request.GET)
     form.is_valid()  # a bad field is reported next to itself and left out of the search
     data = {k: v for k, v in form.cleaned_data.items() if v}
-    qs = _filtered(selectors.in_scope(request.user), data).order_by("-received_at", "-pk")
+    qs = selectors.matching(selectors.in_scope(request.user), data).order_by("-received_at", "-pk")
     page_no = page_number(request)
     rows, has_next = slice_page(qs, page_no)
     return render(request, "complaints/records.html", {
