@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from jianguan.core.services import acting
 from jianguan.org.models import OrgUnit, User
 
+from ...complaints import CONSUMER_RIGHTS, PERSONAL_INFO, build_complaints
 from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
 from ...equipment import SCALES as EQUIPMENT_SCALES
 from ...equipment import build_equipment
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             equipment = build_equipment(subdistricts, EQUIPMENT_SCALES[scale], seed)
             inspections = build_inspections(seed, scale)
             spotchecks = build_spotchecks(seed, scale)
+            complaints = build_complaints(seed, scale)
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {equipment.summary()}。")
         self.stdout.write(f"  {inspections.summary()}。")
         self.stdout.write(f"  {spotchecks.summary()}。")
+        self.stdout.write(f"  {complaints.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
@@ -77,3 +80,7 @@ def print_logins(out) -> None:
     inspectors = list(User.objects.filter(username__in=inspector_usernames()).order_by("username").values_list("username", flat=True))
     if inspectors:
         out.write(f"  另有各监管所执法人员 {'、'.join(inspectors)}（密码相同），可用于复查等须由他人办理的环节")
+    app_label, codename = PERSONAL_INFO
+    if demo.filter(username=CONSUMER_RIGHTS, user_permissions__content_type__app_label=app_label,
+                   user_permissions__codename=codename).exists():
+        out.write(f"  {CONSUMER_RIGHTS} 可查看投诉举报人的姓名和电话（每次查看留痕）；其他账号（承办人、系统管理员除外）只见脱敏信息")
