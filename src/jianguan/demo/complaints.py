@@ -30,16 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Sum
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from jianguan.businesses.models import Business
@@ -363,26 +359,6 @@ def _pick(rng: random.Random, shares):
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-CHAIN_UID = "jianguan_audit_chain"  # core.audit's receiver
-
-
-@contextmanager
-def audit_chained_at_the_end() -> Iterator[None]:
-    """Write audit rows unchained, then chain them in id order: the same links, without the chain's
-    queries after every row (core.audit: writers that bypass the signal call chain_entries)."""
-    first = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    if not post_save.disconnect(sender=LogEntry, dispatch_uid=CHAIN_UID):
-        yield  # not chaining now (a test turned it off): nothing to defer
-        return
-    try:
-        yield
-    finally:
-        post_save.connect(audit._chain_new_entry, sender=LogEntry, dispatch_uid=CHAIN_UID)
-    ids = list(LogEntry.objects.filter(pk__gt=first).order_by("pk").values_list("pk", flat=True))
-    for i in range(0, len(ids), 2000):  # bounded IN lists
-        audit.chain_entries(ids[i:i + 2000])
 
 
 def grant_personal_info(username: str = CONSUMER_RIGHTS) -> User:
@@ -724,7 +700,7 @@ def build_complaints(seed: int, scale: str = "small") -> ComplaintCounts:
     """A year of 12315 items up to the demo date, through the services; returns what was made."""
     grant_personal_info()
     first_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with audit_chained_at_the_end():
+    with audit.chained_at_the_end():
         year = _Year(seed, SCALES[scale])
         for index, day in enumerate(year.days()):
             year.item(day, index)
