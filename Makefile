@@ -53,14 +53,24 @@ browser:
 
 test: install-test browser test-sqlite test-postgres
 
+# Each pass runs the suite in two steps that together select every test: all but the browser tests in
+# TEST_WORKERS processes (pytest-xdist; each worker has its own test database, and keeps pytest-django's
+# order: transactional tests after the others), then the browser tests in one process, one Chromium at
+# a time. TEST_WORKERS=0 runs the first step in a single process too.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
+PYTEST_BROWSER = $(BIN)/pytest -m browser
+
 test-sqlite:
 	@echo "== 测试（SQLite）=="
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(PYTEST_PARALLEL)
+	env -u DATABASE_URL $(PYTEST_BROWSER)
 
 test-postgres:
 	@if [ -n "$$JIANGUAN_TEST_DATABASE_URL" ]; then \
 		echo "== 测试（PostgreSQL）=="; \
-		DATABASE_URL="$$JIANGUAN_TEST_DATABASE_URL" $(BIN)/pytest; \
+		DATABASE_URL="$$JIANGUAN_TEST_DATABASE_URL" $(PYTEST_PARALLEL) && \
+		DATABASE_URL="$$JIANGUAN_TEST_DATABASE_URL" $(PYTEST_BROWSER); \
 	else echo "== 未设置 JIANGUAN_TEST_DATABASE_URL：跳过 PostgreSQL 测试 =="; fi
 
 lint: install-test
