@@ -235,3 +235,16 @@ def test_campaign_scope_limits_what_counts_toward_it(org):
         )
     inspection_create(actor=inspectors[0], kind=InspectionKind.SPECIAL, business=restaurant, date=dt.date(2026, 9, 2), inspectors=inspectors, campaign=campaign)
     assert campaign.inspections.count() == 1
+
+
+def test_inspectors_keep_the_order_in_which_they_were_entered(org):
+    first, second = team(org.east)
+    business = BusinessFactory(subdistrict=org.subs["dongguan"])
+    # The later-created inspector first: an order that set() of ids would turn round.
+    inspection = inspection_create(
+        actor=second, kind=InspectionKind.ROUTINE, business=business, date=dt.date(2026, 9, 1), inspectors=[second, first],
+    )
+    links = inspection.inspectors.through.objects.filter(inspection=inspection).order_by("pk")
+    assert list(links.values_list("user_id", flat=True)) == [second.pk, first.pk]
+    inspection = inspection_update(actor=second, pk=inspection.pk, version=inspection.version, inspectors=[first, second])
+    assert list(links.values_list("user_id", flat=True)) == [first.pk, second.pk]

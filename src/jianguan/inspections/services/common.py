@@ -29,3 +29,15 @@ def save(obj) -> None:
     except ValidationError as exc:
         raise validation_error(exc) from exc
     obj.save()
+
+
+def set_in_order(manager, objs) -> None:
+    """Like a many-to-many manager's set(), keeping the given order in the link rows' ids (set() works
+    with Python sets, so the order came out by id hash): the ledgers list inspectors as entered."""
+    wanted = list(dict.fromkeys(objs))
+    links = manager.through.objects.filter(**{manager.source_field_name: manager.instance}).order_by("pk")
+    if list(links.values_list(f"{manager.target_field_name}_id", flat=True)) == [o.pk for o in wanted]:
+        return
+    manager.clear()
+    for obj in wanted:  # one at a time: each link row, and its audit, in order
+        manager.add(obj)

@@ -34,7 +34,7 @@ from ..rules import (
     is_external,
     sniff_content_type,
 )
-from .common import check_version, check_writer, save
+from .common import check_version, check_writer, save, set_in_order
 
 NUMBER_KIND = "inspection"
 
@@ -110,7 +110,7 @@ def inspection_create(
     )
     with acting(actor, ip):
         save(inspection)
-        inspection.inspectors.set(inspectors)
+        set_in_order(inspection.inspectors, inspectors)
         inspection.equipment.set(equipment)
     return inspection
 
@@ -248,7 +248,7 @@ def inspection_update(*, actor: User | None, pk: int, version: int | None, ip: s
     with acting(actor, ip):
         save(inspection)
         if inspectors is not None:
-            inspection.inspectors.set(inspectors)
+            set_in_order(inspection.inspectors, inspectors)
         if equipment is not None:
             inspection.equipment.set(equipment)
     return inspection
