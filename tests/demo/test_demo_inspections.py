@@ -22,6 +22,7 @@ from jianguan.inspections.selectors import overdue_findings
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, User
 
+from .complaint_checks import check_complaint_demo
 from .spotcheck_checks import check_spotcheck_demo
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,7 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
     # The 双随机、一公开 year on top of the inspections (checked here, so that the demo is built once).
     assert "双随机、一公开" in demo
     check_spotcheck_demo(client)
+    check_complaint_demo(client, demo)
 
     # --if-empty leaves the district as it is.
     before = (Inspection.objects.count(), Finding.objects.count(), User.objects.count())

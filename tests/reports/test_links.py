@@ -3,6 +3,7 @@
 import datetime as dt
 import html
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -15,7 +16,7 @@ from jianguan.reports import engine
 pytestmark = pytest.mark.django_db
 
 FIGURE = re.compile(r'<a class="figure" href="([^"]+)" data-key="([^"]+)"[^>]*>([^<]*)</a>')
-TOTAL = re.compile(r'data-total="(\d+)"')
+TOTAL = re.compile(r'data-total="(-?[\d.]+)"')  # a count, or a sum such as 挽回经济损失 145465.04
 PARAMETER_SETS = [{"period": "2026H1"}, {"as_of": "2025-12-31"}, {"period": "2025Q4"}]
 CAMPAIGN = "LINKS2026"  # every query names it: templates quoting campaign.* need it, the others ignore it
 
@@ -51,7 +52,7 @@ def _check_every_figure(client, template: str, query: dict) -> int:
         assert total, (key, href)
         if get_indicator(key.split("[")[0]).is_rate:
             continue  # a rate drills into its numerator's records
-        assert int(total[1]) == int(text), f"{template} {query} {key}: figure {text}, drill-down {total[1]}"
+        assert Decimal(total[1]) == Decimal(text), f"{template} {query} {key}: figure {text}, drill-down {total[1]}"
     return len(figures)
 
 
