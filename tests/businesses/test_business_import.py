@@ -16,6 +16,7 @@ from jianguan.core.errors import PermissionDenied
 from jianguan.core.importing import REASON_HEADER, run_export, run_import
 from jianguan.core.models import ImportBatch
 
+from .. import sheets
 from ..factories import BusinessFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +35,7 @@ def row(
 
 
 def write_xlsx(path, rows, headers=HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return sheets.write_xlsx(path, rows, headers)
 
 
 def write_csv(path, rows, encoding="utf-8", headers=HEADERS):

@@ -24,6 +24,7 @@ from jianguan.core.importing import REASON_HEADER, errors_path, get_ledger, run_
 from jianguan.core.models import ImportBatch
 from jianguan.org.models import User
 
+from .. import sheets
 from ..factories import BusinessFactory
 from .conftest import at
 from .official import add_working_days
@@ -55,13 +56,7 @@ def row(shop=None, *, number="GJ202609300001", received="2026-09-30 10:15:00", k
 
 
 def write_xlsx(path, rows, headers=IMPORT_HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return sheets.write_xlsx(path, rows, headers)
 
 
 def read_xlsx(path) -> list[dict]:

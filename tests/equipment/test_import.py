@@ -19,6 +19,7 @@ from jianguan.equipment.models import Equipment, Examination
 from jianguan.equipment.resources import EQUIPMENT_HEADERS, EQUIPMENT_LEDGER, entity_type_from_uscc
 from jianguan.equipment.services import estimated_due, examination_record
 
+from .. import sheets
 from ..factories import BusinessFactory, make_uscc
 from .factories import EquipmentFactory
 
@@ -70,13 +71,7 @@ def row(
 
 
 def write_xlsx(path, rows, headers=EQUIPMENT_HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return sheets.write_xlsx(path, rows, headers)
 
 
 def write_csv(path, rows, encoding="utf-8", headers=EQUIPMENT_HEADERS):

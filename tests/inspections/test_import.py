@@ -18,6 +18,7 @@ from jianguan.inspections.models import Finding, Inspection
 from jianguan.inspections.resources import HISTORY_HEADERS, HISTORY_LEDGER
 from jianguan.inspections.services.imports import finding_import_closed
 
+from .. import sheets
 from ..equipment.factories import EquipmentFactory
 from ..factories import BusinessFactory, make_uscc
 from .factories import inspection_with_finding, inspector
@@ -26,13 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def write_xlsx(path, rows, headers=HISTORY_HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return sheets.write_xlsx(path, rows, headers)
 
 
 def row(date="2026-05-06", kind="日常检查", uscc="", codes="", certs="", result="未发现问题", description="", deadline="", closed=""):

@@ -2,7 +2,6 @@
 
 import importlib
 
-import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,6 +13,8 @@ from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, Subdistrict
 from jianguan.org.resources import HEADERS, SUBDISTRICT_LEDGER, next_station_code
 
+from .. import sheets
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,13 +23,7 @@ def command(name: str):
 
 
 def write_xlsx(path, rows, headers=HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return sheets.write_xlsx(path, rows, headers)
 
 
 def snapshot():
