@@ -65,7 +65,7 @@ from .district import _person
 from .equipment import DEMO_DATE
 
 # Items in the year, by scale. The services cost a few tens of milliseconds an item (see the speed note).
-SCALES = {"small": 1000, "district": 3000}
+SCALES = {"small": 2000, "district": 5000}
 YEAR_START = dt.date(2026, 1, 1)
 HOLIDAYS = (dt.date(2026, 9, 30), dt.date(2026, 10, 9))
 STALLED = (dt.date(2026, 10, 12), dt.date(2026, 11, 13))  # some items received then are left lying: overdue now
