@@ -138,6 +138,7 @@ JIANGUAN_BASE_URL = env.str("JIANGUAN_BASE_URL", default="http://127.0.0.1:8000"
 # Limits of the pages open without login, per client: {"bucket": "N/period"} (core/ratelimit.py).
 JIANGUAN_RATE_LIMITS = env.json("JIANGUAN_RATE_LIMITS", default={})
 JIANGUAN_TRUSTED_PROXIES = env.int("JIANGUAN_TRUSTED_PROXIES", default=0)
+JIANGUAN_RATE_LIMIT_CACHE = env.str("JIANGUAN_RATE_LIMIT_CACHE", default="default")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
