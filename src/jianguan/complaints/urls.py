@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import actions, detail, odr, staff
+from .views import actions, detail, disclosures, odr, staff
 
 app_name = "complaints"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("records/", staff.records, name="records"),
     path("new/", staff.intake, name="intake"),
     path("triage/", staff.triage, name="triage"),
+    path("disclosures/", disclosures.disclosure_log, name="disclosures"),
     path("", include("jianguan.complaints.urls_ledger")),  # import/ and export/
     path("odr/", odr.odr_list, name="odr"),
     path("odr/add/", odr.odr_add, name="odr_add"),

@@ -13,6 +13,7 @@ from jianguan.core.middleware import client_ip
 from ..forms import PersonalInfoForm
 from ..models import Complaint, OdrEnterprise
 from ..privacy import mask_name, mask_phone, personal_info
+from . import disclosures
 from .common import STATUS_BADGE, complaint_or_404, detail_clocks, may_unmask, today
 from .steps import step_forms
 
@@ -44,6 +45,9 @@ def render_detail(
         "personal_form": personal_form or PersonalInfoForm(initial={"purpose": DEFAULT_PURPOSE}),
         "today": on,
     }
+    if disclosures.sees_on_detail(request.user, complaint):  # read after personal_info(): a view just made is listed
+        rows, more = disclosures.for_complaint(complaint)
+        context.update(disclosures=rows, more_disclosures=more, reads_disclosure_log=disclosures.reads_log(request.user))
     return render(request, "complaints/detail.html", context, status=status)
 
 
