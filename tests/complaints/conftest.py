@@ -45,3 +45,14 @@ def today(monkeypatch):
 
     set_day(dt.date(2026, 11, 26))
     return set_day
+
+
+@pytest.fixture
+def as_user(client):
+    """The test client, logged in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -26,15 +26,6 @@ def row_ids(response) -> list[int]:
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def taken(receive, today, org):
     """An item taken by the east station's user, who thereby may unmask it."""
     today(TODAY)

@@ -46,15 +46,6 @@ def row_ids(response) -> list[int]:
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def now(today):
     today(TODAY)
     return TODAY
