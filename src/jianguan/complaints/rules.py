@@ -1,6 +1,7 @@
 """Pure checks of what a complaint may contain (no database)."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 # Mobile numbers (1[3-9] + 9 digits) and landlines (area code 0xx/0xxx, 7–8 digits, optional extension).
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -26,3 +27,18 @@ def normalize_phone(raw: str) -> str:
 def normalize_text(text: str) -> str:
     """Whitespace collapsed: two submissions that differ only by spacing are the same text."""
     return SPACES.sub(" ", text or "").strip()
+
+
+def parse_amount(value) -> Decimal | None:
+    """An amount in 元 to the fen (“1,200元” is read too), or ValueError with the reason in Chinese."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"“{value}”不是金额") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("须为不小于 0 的金额")
+    if amount >= Decimal("1e12"):
+        raise ValueError("金额过大")
+    return amount.quantize(Decimal("0.01"))

@@ -3,7 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, CharField, DateField, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
@@ -11,7 +10,8 @@ from django.utils import timezone
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import ConcurrentEdit, DomainError, PermissionDenied
 from jianguan.core.rules import rule_value
-from jianguan.core.services import acting, validation_error
+from jianguan.core.services import acting
+from jianguan.core.services import save_valid as _save
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict, User
 from jianguan.org.selectors import subdistricts_in_scope
@@ -30,13 +30,6 @@ def _check_writer(actor: User | None, equipment: Equipment) -> None:
     if not subdistricts_in_scope(actor=actor).filter(pk=equipment.subdistrict_id).exists():
         raise PermissionDenied(f"“{equipment.subdistrict}”不在您的辖区范围内")
 
-
-def _save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-    obj.save()
 
 
 def estimated_due(equipment: Equipment, since: dt.date) -> dt.date | None:

@@ -3,7 +3,6 @@
 import datetime as dt
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +11,8 @@ from jianguan.core.deadlines import tracked_deadline
 from jianguan.core.errors import ConcurrentEdit, DomainError, PermissionDenied
 from jianguan.core.numbering import next_document_number
 from jianguan.core.rules import rule_value
-from jianguan.core.services import acting, validation_error
+from jianguan.core.services import acting
+from jianguan.core.services import save_valid as _save
 from jianguan.equipment.models import Equipment
 from jianguan.inspections.choices import InspectionKind, InspectionResult
 from jianguan.inspections.services.inspections import inspection_create
@@ -37,17 +37,10 @@ RESULT_OF_INSPECTION = {
 }
 
 
-def _check_planner(actor: User | None) -> None:
+def check_planner(actor: User | None) -> None:
     if actor is not None and actor.role not in (Role.DEPARTMENT, Role.ADMIN):
         raise PermissionDenied("双随机抽查计划与任务由业务科室或系统管理员管理")
 
-
-def _save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-    obj.save()
 
 
 def _locked_task(pk: int, version: int | None) -> Task:
@@ -91,7 +84,7 @@ def check_ratios(ratios: dict) -> dict[str, str]:
 
 @transaction.atomic
 def plan_create(*, actor: User | None, year: int, name: str, department, description: str = "", on: dt.date | None = None) -> Plan:
-    _check_planner(actor)
+    check_planner(actor)
     plan = Plan(year=year, name=name, department=department, description=description, created_on=on or timezone.localdate())
     with acting(actor):
         _save(plan)
@@ -103,7 +96,7 @@ def task_create(
     *, actor: User | None, plan: Plan, name: str, object_pool, inspector_pool, start: dt.date, end: dt.date,
     items=(), ratios: dict | None = None, team_size: int = 2, max_objects_per_inspector: int | None = None, departments=(),
 ) -> Task:
-    _check_planner(actor)
+    check_planner(actor)
     # The plan row is locked so that plan_complete, which locks it too, never misses a task created meanwhile.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.DONE:
@@ -127,7 +120,7 @@ def task_create(
 @transaction.atomic
 def task_update(*, actor: User | None, pk: int, version: int | None, **fields) -> Task:
     """Only a draft changes; once locked, its pools and ratios are what the public saw."""
-    _check_planner(actor)
+    check_planner(actor)
     task = _locked_task(pk, version)
     if task.status != TaskStatus.DRAFT:
         raise DomainError("task_locked", f"任务已{task.get_status_display()}，名录、比例和人数不能再修改（锁定后如需调整，只能作废重建）")
@@ -151,7 +144,7 @@ def task_update(*, actor: User | None, pk: int, version: int | None, **fields) -
 @transaction.atomic
 def task_lock(*, actor: User | None, pk: int, version: int | None) -> Task:
     """Freeze both pools, publish their digests and the commitment to a secret drawn now."""
-    _check_planner(actor)
+    check_planner(actor)
     task = _locked_task(pk, version)
     # The pools' rows are locked (and read again) as the pool edits lock them: an edit either waits for
     # this lock to commit and then sees the task locked (and is refused), or commits first and is read here.
@@ -191,7 +184,7 @@ def draw_input(task: Task, witness: str) -> dict:
 @transaction.atomic
 def task_draw(*, actor: User | None, pk: int, version: int | None, witness: str, witness_name: str) -> Task:
     """Run jianguan-draw-v1 on the frozen pools with the witness's text; all or nothing."""
-    _check_planner(actor)
+    check_planner(actor)
     task = _locked_task(pk, version)
     if task.status != TaskStatus.LOCKED:
         raise DomainError("not_locked", f"任务状态为“{task.get_status_display()}”，只有已锁定的任务才能抽取")
@@ -224,7 +217,7 @@ def task_draw(*, actor: User | None, pk: int, version: int | None, witness: str,
 
 @transaction.atomic
 def task_void(*, actor: User | None, pk: int, version: int | None, reason: str) -> Task:
-    _check_planner(actor)
+    check_planner(actor)
     task = _locked_task(pk, version)
     if not (reason or "").strip():
         raise DomainError("reason_required", "作废任务须说明理由", {"field": "reason"})
@@ -238,7 +231,7 @@ def task_void(*, actor: User | None, pk: int, version: int | None, reason: str) 
 @transaction.atomic
 def task_start(*, actor: User | None, pk: int, version: int | None, on: dt.date | None = None) -> Task:
     """One 双随机抽查 inspection per drawn object, scheduled with the drawn team."""
-    _check_planner(actor)
+    check_planner(actor)
     task = _locked_task(pk, version)
     _move(task, TaskStatus.IN_PROGRESS)
     on = on or task.start
@@ -259,7 +252,7 @@ def task_start(*, actor: User | None, pk: int, version: int | None, on: dt.date 
 def result_record(*, actor: User | None, pk: int, result: str | None = None, on: dt.date | None = None) -> DrawnObject:
     """A drawn object's public result, by default read from its completed inspection; the
     publication deadline runs N working days (versioned rule) from the result date."""
-    _check_planner(actor)
+    check_planner(actor)
     obj = DrawnObject.objects.select_for_update(of=("self",)).select_related("inspection", "task").get(pk=pk)
     if obj.task.status != TaskStatus.IN_PROGRESS:
         raise DomainError("task_not_in_progress", "任务不在检查阶段，不能登记结果")
@@ -281,7 +274,7 @@ def result_record(*, actor: User | None, pk: int, result: str | None = None, on:
 @transaction.atomic
 def results_publish(*, actor: User | None, pk: int, version: int | None, on: dt.date) -> Task:
     """Publish every recorded result of a task; the task is published once all its objects are."""
-    _check_planner(actor)
+    check_planner(actor)
     task = _locked_task(pk, version)
     pending = task.drawn.filter(published_on__isnull=True)
     missing = pending.filter(result="")

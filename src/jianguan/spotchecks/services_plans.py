@@ -13,7 +13,7 @@ from jianguan.org.models import User
 
 from .choices import PLAN_TRANSITIONS, PlanStatus, TaskStatus
 from .models import Plan
-from .services_pools import check_planner
+from .services import check_planner
 
 FINISHED = (TaskStatus.PUBLISHED, TaskStatus.VOIDED)
 NAMED = 5  # how many unfinished task numbers the refusal names

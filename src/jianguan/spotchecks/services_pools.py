@@ -9,40 +9,28 @@ in the same transaction (`acting`), a Chinese DomainError naming the field it co
 import datetime as dt
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from jianguan.businesses.choices import EntityType, LicenceKind
 from jianguan.businesses.models import Business
-from jianguan.core.errors import DomainError, PermissionDenied
+from jianguan.core.errors import DomainError
 from jianguan.core.rules import rule_value
-from jianguan.core.services import acting, validation_error
+from jianguan.core.services import acting
+from jianguan.core.services import save_valid as _save
 from jianguan.equipment.models import CatalogueEntry
-from jianguan.org.choices import Role
 from jianguan.org.models import OrgUnit, User
 
 from . import services
 from .choices import PoolTarget, PublicResult, TaskStatus
 from .models import CheckItem, Conflict, DrawnObject, InspectorPool, ObjectPool, Task
 from .selectors import UNRATED, tasks_locking
+from .services import check_planner
 
 CREDIT_CLASSES = ("A", "B", "C", "D", UNRATED)
 # GB/T 4754: up to four digits (as the ledger stores them), optionally after the section letter.
 INDUSTRY_PREFIX = re.compile(r"^(?:[A-T]\d{0,4}|\d{1,4})$")
 
-
-def check_planner(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.DEPARTMENT, Role.ADMIN):
-        raise PermissionDenied("双随机抽查计划与任务由业务科室或系统管理员管理")
-
-
-def _save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-    obj.save()
 
 
 def _required(value: str, field: str, label: str) -> str:

@@ -2,13 +2,12 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jianguan.core.deadlines import tracked_deadline
 from jianguan.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from jianguan.core.rules import rule_value
-from jianguan.core.services import validation_error
+from jianguan.core.services import save_valid as save  # noqa: F401  (the services save through common)
 from jianguan.org.choices import Role
 from jianguan.org.models import User
 
@@ -42,13 +41,6 @@ def locked(pk: int, version: int | None, actor: User | None) -> Complaint:
         )
     return complaint
 
-
-def save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-    obj.save()
 
 
 def move(complaint: Complaint, status: str) -> str:

@@ -4,7 +4,7 @@ working days → closed. 举报: verification → filing decision within 15 (+15
 a named reporter told within 5 working days → closed. 咨询: answered → closed. Periods are rules."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -19,6 +19,7 @@ from jianguan.org.models import User
 from ..choices import FilingDecision, Kind, MediationOutcome, OdrOutcome, RefusalReason, Status
 from ..judging import closed_on_time
 from ..models import Complaint, OdrEnterprise
+from ..rules import parse_amount
 from .common import APP, business_date, event, locked, move, save, set_clock
 
 
@@ -165,15 +166,10 @@ def mediation_resume(*, actor: User | None, pk: int, version: int | None, on: dt
 
 
 def _money(value, field: str, label: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise DomainError("invalid_amount", f"{label}“{value}”不是金额", {"field": field}) from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise DomainError("invalid_amount", f"{label}须为不小于 0 的金额", {"field": field})
-    return amount.quantize(Decimal("0.01"))
+        return parse_amount(value)
+    except ValueError as exc:
+        raise DomainError("invalid_amount", f"{label}{exc}", {"field": field}) from None
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ classification, clocks from receipt and duplicate flagging."""
 import datetime as dt
 import hashlib
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,7 @@ from jianguan.org.models import Subdistrict, User
 from ..choices import Channel, Kind, Status
 from ..classify import classify
 from ..models import Complaint
-from ..rules import normalize_phone, normalize_text
+from ..rules import normalize_phone, normalize_text, parse_amount
 from .common import check_actor, event, save, set_clock
 
 NUMBER_KIND = "complaint"
@@ -47,17 +47,10 @@ def _text(value, field: str, label: str, limit: int, *, required: bool = False) 
 
 
 def _amount(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
     try:
-        amount = Decimal(str(value).replace(",", "").replace("元", "").strip())
-    except InvalidOperation:
-        _fail("amount", "涉及金额", f"“{value}”不是金额")
-    if not amount.is_finite() or amount < 0:
-        _fail("amount", "涉及金额", "须为不小于 0 的金额")
-    if amount >= Decimal("1e12"):
-        _fail("amount", "涉及金额", "金额过大")
-    return amount.quantize(Decimal("0.01"))
+        return parse_amount(value)
+    except ValueError as exc:
+        _fail("amount", "涉及金额", str(exc))
 
 
 def match_business(uscc: str, name: str) -> Business | None:

@@ -1,9 +1,8 @@
 """What every inspections service shares: who may write where, saving with Chinese validation."""
 
-from django.core.exceptions import ValidationError
 
 from jianguan.core.errors import ConcurrentEdit, PermissionDenied
-from jianguan.core.services import validation_error
+from jianguan.core.services import save_valid as save  # noqa: F401  (the services save through common)
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict, User
 from jianguan.org.selectors import subdistricts_in_scope
@@ -22,13 +21,6 @@ def check_version(obj, version: int | None) -> None:
     if version is not None and obj.version != version:
         raise ConcurrentEdit(f"该{obj._meta.verbose_name}已被他人修改（当前为第{obj.version}版，您提交的是第{version}版），请刷新后重试，您填写的内容未保存")
 
-
-def save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-    obj.save()
 
 
 def set_in_order(manager, objs) -> None:
