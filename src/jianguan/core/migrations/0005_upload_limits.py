@@ -1,0 +1,9 @@
+# Reserved for: upload limits (rules). Fill in the operations; the numbering chain is fixed so that parallel work
+# does not produce two leaf migrations.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0004_audit_chain_head")]
+
+    operations = []
