@@ -10,6 +10,7 @@ from jianguan.complaints.api import router as complaints_router
 from jianguan.core.errors import DomainError
 from jianguan.inspections.api import router as inspections_router
 from jianguan.org.auth import TokenAuth
+from jianguan.reports.api import router as figures_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -64,3 +65,4 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/businesses", businesses_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/figures", figures_router)
