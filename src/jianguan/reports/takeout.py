@@ -6,7 +6,14 @@ holds, and every module's acceptance is checked through it (`jianguan figures`, 
 from dataclasses import dataclass
 
 from jianguan.core.errors import DomainError
-from jianguan.core.indicators import Indicator, all_indicators, compute, dimension_key, effective_params, get_indicator
+from jianguan.core.indicators import (
+    Indicator,
+    all_indicators,
+    compute,
+    dimension_key,
+    effective_params,
+    get_indicator,
+)
 from jianguan.core.periods import Params
 
 from .engine import json_number
