@@ -51,14 +51,20 @@ def rate_for(bucket: str, default: str | None = None) -> tuple[int, int] | None:
     return parse_rate(rates[bucket]) if rates[bucket] else None
 
 
-def client_key(request) -> str:
-    """The client's address; an IPv6 client is one /64 (one customer's network, not one address)."""
+def client_address(request) -> str:
+    """The client's address as the outermost trusted proxy saw it (REMOTE_ADDR when there is none)."""
     address = client_ip(request) or ""
     proxies = int(getattr(settings, "JIANGUAN_TRUSTED_PROXIES", 0))
     if proxies > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= proxies:
             address = forwarded[-proxies]
+    return address
+
+
+def client_key(request) -> str:
+    """The client's address; an IPv6 client is one /64 (one customer's network, not one address)."""
+    address = client_address(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

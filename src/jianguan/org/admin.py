@@ -1,6 +1,10 @@
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from jianguan.core.middleware import client_ip
+
+from . import lockout
 from .models import ApiToken, OrgUnit, Subdistrict, User
 
 
@@ -74,4 +78,39 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """Failed logins counted per account and address (django-axes); administrators lift locks here."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    search_fields = ["username", "ip_address"]
+    fields = list_display + ["user_agent", "path_info"]
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    @admin.display(description="已锁定", boolean=True)
+    def locked(self, obj):
+        return obj.failures_since_start >= lockout.failure_limit()
+
+    @admin.action(description="解除锁定（清除失败次数）", permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = lockout.login_lockout_release(actor=request.user, attempts=queryset, ip=client_ip(request))
+        self.message_user(request, f"已解除 {count} 个账号与地址的登录锁定，解锁已记入审计日志。", messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one way to unlock: the action above
+        return actions
+
+    def delete_model(self, request, obj):
+        # the delete button of the detail page is an unlock too, so it is audited the same way
+        lockout.login_lockout_release(actor=request.user, attempts=[obj], ip=client_ip(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

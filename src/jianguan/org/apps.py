@@ -9,6 +9,7 @@ class OrgConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import lockout  # noqa: F401  (audits axes' lockouts)
         from .models import OrgUnit, Subdistrict, User
 
         auditlog.register(OrgUnit)

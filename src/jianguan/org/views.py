@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from .auth import api_token_issue, api_token_revoke
@@ -41,3 +43,15 @@ def token_revoke(request, pk: int):
     else:
         messages.info(request, f"令牌“{token.name}”此前已吊销。")
     return redirect("org:tokens")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Every user changes their own password here, under the same policy (AUTH_PASSWORD_VALIDATORS)."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("org:tokens")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "密码已修改，其他设备上的登录已失效。")
+        return response
