@@ -156,6 +156,25 @@ JIANGUAN_RATE_LIMIT_CACHE = env.str("JIANGUAN_RATE_LIMIT_CACHE", default="defaul
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# /healthz answers 503 when the worker's last heartbeat (every JIANGUAN_HEARTBEAT_SECONDS) is older.
+JIANGUAN_HEARTBEAT_SECONDS = env.int("JIANGUAN_HEARTBEAT_SECONDS", default=30)
+JIANGUAN_HEARTBEAT_MAX_AGE = env.int("JIANGUAN_HEARTBEAT_MAX_AGE", default=180)
+
+# HTTPS, all off by default so that the loopback demo works over plain HTTP. JIANGUAN_HTTPS=true (the
+# production block of .env.example) turns on the redirect, secure cookies and HSTS together.
+HTTPS = env.bool("JIANGUAN_HTTPS", default=False)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+# The health check is asked over plain HTTP on the loopback by monitors and the service manager.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 86400 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=HTTPS)
+# Behind nginx (JIANGUAN_TRUSTED_PROXIES >= 1) the proxy terminates TLS and says so in X-Forwarded-Proto;
+# never trusted without a proxy, since any client could send that header itself.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if JIANGUAN_TRUSTED_PROXIES > 0 else None
+
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {
