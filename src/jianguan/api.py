@@ -1,3 +1,4 @@
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -37,14 +38,44 @@ def on_domain_error(request, exc: DomainError):
     return _error(request, exc.status, exc.code, exc.message, exc.extra)
 
 
+def _reason(error: dict) -> str:
+    """pydantic's reason in Chinese for the kinds of mistake that people make; its English otherwise."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "不是有效的日期（YYYY-MM-DD）" if kind.startswith("date_") else "不是有效的时间（ISO 8601）"
+    if kind.startswith("int_") or kind.startswith("float_") or kind.startswith("decimal_"):
+        return "不是有效的数字"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("enum", "literal_error"):
+        return f"不是可选的值（可选：{ctx.get('expected', '')}）"
+    if kind == "missing":
+        return "不能为空"
+    if kind in ("string_type", "bool_parsing", "bool_type"):
+        return "类型不对"
+    return error.get("msg", "")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     problems = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body", "reason": e.get("msg", "")}
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body", "reason": _reason(e)}
         for e in exc.errors
     ]
     text = "；".join(f"{p['field']}：{p['reason']}" for p in problems)
-    return _error(request, 422, "invalid", f"请求数据不合法：{text}", {"errors": problems})
+    # "field" names the first culprit, as a DomainError's extra does, for clients that read only one.
+    return _error(request, 422, "invalid", f"请求数据不合法：{text}", {"field": problems[0]["field"], "errors": problems}
+                  if problems else {"errors": problems})
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    # A number past what the database holds (SQLite: OverflowError; PostgreSQL: DataError) that no
+    # schema bounded: the client's mistake, not a server error.
+    return _error(request, 400, "out_of_range", "请求中的数值超出了可处理的范围")
 
 
 @api.exception_handler(AuthenticationError)

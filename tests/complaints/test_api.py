@@ -165,7 +165,7 @@ def test_the_list_filters_and_refuses_bad_filters(client, org, shop, dept_token)
     assert numbers(status=Status.RECEIVED) == ["A-2", "A-1"] and numbers(status=Status.CLOSED) == []
     assert numbers(received_from="2026-09-15") == ["A-2"] and numbers(received_to="2026-09-15") == ["A-1"]
     bad = client.get(URL, {"received_from": "9月1日"}, **dept_token)
-    assert bad.status_code == 400 and bad.json()["extra"]["field"] == "received_from" and "不是有效的日期" in bad.json()["message"]
+    assert bad.status_code == 422 and bad.json()["extra"]["field"] == "received_from" and "不是有效的日期" in bad.json()["message"]
     assert client.get(URL, {"status": "done"}, **dept_token).json()["extra"]["field"] == "status"
     paged = client.get(URL, {"page": 1}, **dept_token).json()
     assert paged["count"] == 2

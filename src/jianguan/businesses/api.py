@@ -1,8 +1,9 @@
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import client_ip
+from jianguan.core.paging import ApiPagination
 from jianguan.org.models import Subdistrict
 
 from . import selectors, services
@@ -19,7 +20,7 @@ def _subdistrict(code: str) -> Subdistrict:
 
 
 @router.get("/", response=list[BusinessOut], summary="市场主体列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_businesses(request, filters: Query[BusinessFilters]):
     return selectors.business_list(actor=request.auth, filters=filters.dict(exclude_none=True))
 

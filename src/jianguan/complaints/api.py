@@ -10,10 +10,11 @@ import datetime as dt
 from django.db import IntegrityError
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jianguan.core.errors import DomainError, NotFound, PermissionDenied
 from jianguan.core.middleware import client_ip
+from jianguan.core.paging import ApiPagination
 from jianguan.org.choices import Role
 
 from . import selectors
@@ -79,16 +80,6 @@ def _moment(text: str | None) -> dt.datetime | None:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _day(text: str | None, field: str, label: str) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DomainError("invalid", f"{label}：“{text}”不是有效的日期（YYYY-MM-DD）", {"field": field}) from None
-
-
 def _renamed(exc: DomainError) -> DomainError:
     field = exc.extra.get("field")
     if field in JSON_FIELD:
@@ -127,7 +118,7 @@ def create_complaint(request, payload: ComplaintIn):
 
 
 @router.get("/", response=list[ComplaintOut], summary="投诉举报列表（按辖区，个人信息依权限脱敏）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_complaints(request, filters: Query[ComplaintFilters]):
     qs = selectors.in_scope(request.auth).select_related("duplicate_of")
     if filters.kind:
@@ -136,8 +127,7 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
         if filters.status not in ComplaintStatus.values:
             raise DomainError("invalid", f"处理状态：“{filters.status}”不是已知状态代码", {"field": "status"})
         qs = qs.filter(status=filters.status)
-    start = _day(filters.received_from, "received_from", "登记日期起")
-    end = _day(filters.received_to, "received_to", "登记日期止")
+    start, end = filters.received_from, filters.received_to
     if start and end and start > end:
         raise DomainError("invalid", "登记日期起不能晚于登记日期止", {"field": "received_from"})
     if start:

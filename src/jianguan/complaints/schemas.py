@@ -41,8 +41,8 @@ class ComplaintIn(Schema):
 class ComplaintFilters(Schema):
     kind: str | None = Field(None, description="类型：complaint/report/inquiry 或 投诉/举报/咨询")
     status: str | None = Field(None, description="处理状态代码，如 received、accepted、closed")
-    received_from: str | None = Field(None, description="登记日期起（含），YYYY-MM-DD")
-    received_to: str | None = Field(None, description="登记日期止（含），YYYY-MM-DD")
+    received_from: dt.date | None = Field(None, description="登记日期起（含），YYYY-MM-DD")
+    received_to: dt.date | None = Field(None, description="登记日期止（含），YYYY-MM-DD")
 
 
 class PersonOut(Schema):

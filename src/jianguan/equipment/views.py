@@ -25,7 +25,7 @@ from jianguan.businesses.models import Business
 from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
-from jianguan.core.paging import keyset_page
+from jianguan.core.paging import keyset_page, page_number, slice_page
 from jianguan.core.rules import rule_value
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
@@ -496,13 +496,8 @@ def task_list(request):
     tab_counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     qs = base.filter(status=tab).select_related("equipment__subdistrict")
     qs = qs.order_by("due_on", "id") if tab == TaskStatus.OPEN else qs.order_by("-closed_at", "-id")
-    try:
-        page_no = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_no = 1
-    rows = list(qs[(page_no - 1) * TASK_PAGE_SIZE: page_no * TASK_PAGE_SIZE + 1])
-    has_next = len(rows) > TASK_PAGE_SIZE
-    rows = rows[:TASK_PAGE_SIZE]
+    page_no = page_number(request)
+    rows, has_next = slice_page(qs, page_no, TASK_PAGE_SIZE)
     today = timezone.localdate()
     stations = []
     if request.user.role != Role.STATION:

@@ -1,15 +1,22 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from .choices import FindingStatus, InspectionKind, InspectionStatus
 
 
 class InspectionFilters(Schema):
-    kind: str | None = None
-    status: str | None = None
-    campaign: str | None = None
-    business: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
+    kind: InspectionKind | None = Field(None, description="检查类型代码")
+    status: InspectionStatus | None = Field(None, description="检查状态代码")
+    campaign: str | None = Field(None, description="专项行动代码")
+    business: str | None = Field(None, description="统一社会信用代码")
+    date_from: dt.date | None = Field(None, description="检查日期起（含），YYYY-MM-DD")
+    date_to: dt.date | None = Field(None, description="检查日期止（含），YYYY-MM-DD")
+
+
+class FindingFilters(Schema):
+    status: FindingStatus | None = Field(None, description="隐患状态代码")
+    campaign: str | None = Field(None, description="专项行动代码")
 
 
 class InspectionOut(Schema):

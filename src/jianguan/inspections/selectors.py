@@ -31,7 +31,8 @@ def inspection_list(*, actor: User, filters: dict | None = None) -> QuerySet[Ins
     filters = filters or {}
     qs = Inspection.objects.filter(scope_q(actor=actor)).select_related("business", "subdistrict__station", "campaign")
     for key, lookup in INSPECTION_FILTERS.items():
-        if value := (filters.get(key) or "").strip():
+        value = filters.get(key)
+        if value := value.strip() if isinstance(value, str) else value:  # the API's filters arrive as dates
             qs = qs.filter(**{lookup: value})
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(number=q) | Q(business__uscc=q.upper()) | Q(business__name__contains=q))

@@ -33,6 +33,7 @@ from django.urls import Resolver404, resolve
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from jianguan.core.paging import parse_int
 from jianguan.core.ratelimit import rate_limit
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, User
@@ -172,8 +173,8 @@ def task_list(request):
         .order_by("-start", "-number")
     )
     year, status, q = request.GET.get("year", ""), request.GET.get("status", ""), request.GET.get("q", "").strip()[:50]
-    if year.isdigit():
-        tasks = tasks.filter(plan__year=int(year))
+    if (year_no := parse_int(year)) is not None:
+        tasks = tasks.filter(plan__year=year_no)
     if status in dict(PUBLIC_STATUSES):
         tasks = tasks.filter(status=status)
     if q:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils import timezone
 
+from jianguan.core import paging
 from jianguan.core.calendar import WorkingCalendar
 from jianguan.core.errors import NotFound
+from jianguan.core.paging import page_number  # noqa: F401 (the pages import it from here)
 from jianguan.org.choices import Role
 
 from .. import selectors
@@ -60,19 +62,9 @@ def status_of(exc) -> int:
     return exc.status if exc.status in (400, 403, 404, 409) else 400
 
 
-def page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 def slice_page(qs, page_no: int, size: int | None = None) -> tuple[list, bool]:
-    """Paging without COUNT: one row more than the page tells whether another page exists. (The queue is
-    ordered by a computed deadline, which the keyset pager of core cannot key on.)"""
-    size = size or PAGE_SIZE
-    rows = list(qs[(page_no - 1) * size: page_no * size + 1])
-    return rows[:size], len(rows) > size
+    """(The queue is ordered by a computed deadline, which the keyset pager of core cannot key on.)"""
+    return paging.slice_page(qs, page_no, size or PAGE_SIZE)
 
 
 # ---------------------------------------------------------------- clocks

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jianguan.core.errors import DomainError, NotFound
+from jianguan.core.paging import page_number, slice_page  # noqa: F401 (the pages import them from here)
 from jianguan.org.choices import Role
 from jianguan.org.selectors import subdistricts_in_scope
 
@@ -78,19 +79,6 @@ def add_attachments(*, actor, files, ip, inspection=None) -> list:
             attachment.file.delete(save=False)
         raise
     return stored
-
-
-def page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def slice_page(qs, page_no: int, size: int) -> tuple[list, bool]:
-    """Simple paging without COUNT: one row more than the page tells whether another page exists."""
-    rows = list(qs[(page_no - 1) * size: page_no * size + 1])
-    return rows[:size], len(rows) > size
 
 
 def stations_for(actor) -> list:

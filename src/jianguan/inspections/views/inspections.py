@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from jianguan.businesses import selectors as business_selectors
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import client_ip
+from jianguan.core.paging import parse_int
 from jianguan.org.choices import Role
 
 from .. import selectors
@@ -72,9 +73,9 @@ def inspection_list(request):
 
 
 def _task(request, raw: str):
-    if not raw.isdigit():
+    if (pk := parse_int(raw)) is None:
         return None
-    return selectors.equipment_task_queue(actor=request.user).filter(pk=int(raw)).first()
+    return selectors.equipment_task_queue(actor=request.user).filter(pk=pk).first()
 
 
 def _initial(request) -> tuple[dict, object]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jianguan.businesses.choices import EntityType, LicenceKind
 from jianguan.core.errors import DomainError
+from jianguan.core.paging import parse_ints
 from jianguan.equipment.models import CatalogueEntry
 from jianguan.org.models import Subdistrict
 
@@ -309,7 +310,7 @@ def _preview(data) -> dict:
         )
     except DomainError as exc:
         return {"preview_error": exc.message}
-    ids = [v for v in data.getlist("subdistricts") if v.isdigit()]
+    ids = parse_ints(data.getlist("subdistricts"))
     pool = SimpleNamespace(**filters, subdistricts=Subdistrict.objects.filter(pk__in=ids))
     entries = pool_entries(pool)
     return {"counts": stratum_counts(entries), "total": len(entries)}

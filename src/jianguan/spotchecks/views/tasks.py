@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jianguan.core.errors import DomainError
+from jianguan.core.paging import parse_int
 
 from .. import services, services_pools
 from ..choices import TaskStatus
@@ -52,7 +53,8 @@ def task_list(request):
     qs = Task.objects.select_related("plan").annotate(drawn_count=Count("drawn")).order_by("-start", "-number")
     if status in TaskStatus.values:
         qs = qs.filter(status=status)
-    plan = Plan.objects.filter(pk=request.GET["plan"]).first() if request.GET.get("plan", "").isdigit() else None
+    plan_pk = parse_int(request.GET.get("plan"))
+    plan = Plan.objects.filter(pk=plan_pk).first() if plan_pk is not None else None
     if plan is not None:
         qs = qs.filter(plan=plan)
     tasks = list(qs[: LIST_LIMIT + 1])
