@@ -336,10 +336,33 @@ class RecheckForm(DomainErrorMixin, forms.Form):
 
     field_order = ["date", "passed", "inspectors", "note", "new_deadline", "version"]
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args, actor: User, finding, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["inspectors"] = inspector_field(actor, "复查人员", help_text="复查须由整改报告登记人以外的执法人员进行")
+        self.actor, self.registrar = actor, recheck_registrar(finding)
+        field = inspector_field(actor, "复查人员", help_text="复查须由整改报告登记人以外的执法人员进行")
+        # Offer only people the service will accept: not whoever entered the report, certificate valid then.
+        field.queryset = field.queryset.exclude(cert_valid_until__lt=finding.reported_on or finding.found_on)
+        if self.registrar is not None:
+            field.queryset = field.queryset.exclude(pk=self.registrar.pk)
+        field.error_messages["invalid_choice"] = "整改报告登记人不能参加复查，所选执法证也须在复查日期有效；请重新选择"
+        self.fields["inspectors"] = field
         self.order_fields(self.field_order)
+
+    def clean(self):
+        data = super().clean()
+        if self.registrar is not None and self.registrar.pk == self.actor.pk:
+            raise forms.ValidationError(refusal_for_registrar())
+        return data
+
+
+def recheck_registrar(finding) -> User | None:
+    """Who entered the latest rectification report: the one person who may not re-check it."""
+    report = finding.reports.select_related("submitted_by").order_by("-submitted_on", "-pk").first()
+    return report.submitted_by if report is not None else None
+
+
+def refusal_for_registrar() -> str:
+    return "整改报告由您登记，复查须由其他执法人员进行：请由所里其他持证人员登录后复查。"
 
 
 class EscalateForm(DomainErrorMixin, forms.Form):

@@ -12,7 +12,15 @@ from jianguan.core.middleware import client_ip
 
 from .. import selectors
 from ..choices import FindingStatus, Severity
-from ..forms import EscalateForm, FindingEditForm, LiftForm, RecheckForm, ReportForm
+from ..forms import (
+    EscalateForm,
+    FindingEditForm,
+    LiftForm,
+    RecheckForm,
+    ReportForm,
+    recheck_registrar,
+    refusal_for_registrar,
+)
 from ..models import Sealing
 from ..services import findings as services
 from .common import (
@@ -89,10 +97,15 @@ def _forms_for(request, finding, forms: dict) -> dict:
         })
         out["report_form"] = forms.get("report_form") or ReportForm(initial={**version, "submitted_on": on})
     if finding.status == FindingStatus.REPORTED:
-        out["recheck_form"] = forms.get("recheck_form") or RecheckForm(actor=request.user, initial={
-            **version, "date": max(on, finding.reported_on),
-            "inspectors": [request.user] if request.user.cert_no else [],
-        })
+        registrar = recheck_registrar(finding)
+        if registrar is not None and registrar.pk == request.user.pk and "recheck_form" not in forms:
+            # No form that the service would refuse after filling it in: say so before.
+            out["recheck_refusal"] = refusal_for_registrar()
+        else:
+            out["recheck_form"] = forms.get("recheck_form") or RecheckForm(actor=request.user, finding=finding, initial={
+                **version, "date": max(on, finding.reported_on),
+                "inspectors": [request.user] if request.user.cert_no else [],
+            })
     if finding.status in (FindingStatus.OPEN, FindingStatus.REPORTED):
         out["escalate_form"] = forms.get("escalate_form") or EscalateForm(initial={**version, "on": on})
     out["lift_form"] = forms.get("lift_form") or LiftForm(initial={"lifted_on": on})
@@ -187,7 +200,7 @@ def finding_report(request, pk: int):
 @require_POST
 def finding_recheck(request, pk: int):
     finding = finding_or_404(request, pk)
-    form = RecheckForm(request.POST, actor=request.user)
+    form = RecheckForm(request.POST, actor=request.user, finding=finding)
     if not form.is_valid():
         return _failed(request, finding, "recheck_form", form)
     data = form.cleaned_data
