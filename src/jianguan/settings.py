@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jianguan.core.sessions.RefreshSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,7 +126,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("JIANGUAN_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Saving the session on every request made every page a database write (SQLite: one writer at a time,
+# "database is locked" under load). The idle timeout is kept by core.sessions.RefreshSessionMiddleware,
+# which saves the session at most every JIANGUAN_SESSION_REFRESH_SECONDS.
+SESSION_SAVE_EVERY_REQUEST = False
+JIANGUAN_SESSION_REFRESH_SECONDS = env.int("JIANGUAN_SESSION_REFRESH_SECONDS", default=300)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
