@@ -184,8 +184,9 @@ def test_home_embeds_panels_and_echarts(client, sample):
     assert "/static/vendor/echarts/echarts.min.js" in page and "/static/js/dashboard.js" in page
     assert "cdn" not in page.lower()
     assert not re.search(r'(src|href)="(https?:)?//', page)  # no remote asset anywhere
-    # The existing counts tables stay.
-    assert "按主体类型" in page and resp.context["total"] == 4
+    # The headline figures stay, registered by the businesses app (the charts fall back to tables).
+    figures = dict(resp.context["figures"])["businesses.active"]
+    assert figures.counts[0].label == "存续市场主体合计" and figures.counts[0].n == 4
 
 
 def test_home_without_echarts_says_so(client, sample, monkeypatch):

@@ -48,14 +48,17 @@ def test_home_counts_by_type_and_station(client, org):
     )
     client.force_login(org.users.dept)
     resp = client.get("/")
-    assert resp.context["total"] == 4
-    by_type = {row["value"]: row["n"] for row in resp.context["by_type"]}
-    assert by_type == {"enterprise": 1, "individual": 3, "cooperative": 0}
+    counts = {c.label: c.n for c in dict(resp.context["figures"])["businesses.active"].counts}
+    assert counts == {"存续市场主体合计": 4, "企业": 1, "个体工商户": 3, "农民专业合作社": 0}
     page = resp.content.decode()
-    assert "东关市场监管所" in page and "?station=S1&amp;reg_status=active" in page
-    assert "?entity_type=individual&amp;reg_status=active" in page
+    assert "?reg_status=active" in page and "?entity_type=individual&amp;reg_status=active" in page
+    # By station: the dashboard's chart (with its table fallback) links each station's list.
+    panels = {p["key"]: p for p in resp.context["panels"]}
+    by_station = panels["businesses.active_by_station"]
+    assert "东关市场监管所" in by_station["categories"]
+    assert any("station=S1" in link and "reg_status=active" in link for link in by_station["links"])
     client.force_login(org.users.west)
-    assert client.get("/").context["total"] == 1
+    assert dict(client.get("/").context["figures"])["businesses.active"].counts[0].n == 1
 
 
 def test_provisional_deadlines_admin_only(client, org):

@@ -79,8 +79,12 @@ def running_due_of(complaint: Complaint) -> tuple[dt.date | None, bool]:
     return getattr(complaint, field), getattr(complaint, f"{field}_provisional")
 
 
-def queue(actor: User, *, today: dt.date, kind: str = "", status: str = "", overdue_only: bool = False) -> QuerySet[Complaint]:
-    """Open items, the nearest deadline first (items without a running clock last)."""
+def queue(
+    actor: User, *, today: dt.date, kind: str = "", status: str = "", overdue_only: bool = False,
+    due_by: dt.date | None = None,
+) -> QuerySet[Complaint]:
+    """Open items, the nearest deadline first (items without a running clock last). `due_by`: only the
+    items falling due from today to that day (即将到期, the to-do home's window)."""
     qs = in_scope(actor).filter(~Q(status__in=(Status.CLOSED, Status.TRANSFERRED))).annotate(due=running_due())
     if kind:
         qs = qs.filter(kind=kind)
@@ -88,6 +92,8 @@ def queue(actor: User, *, today: dt.date, kind: str = "", status: str = "", over
         qs = qs.filter(status=status)
     if overdue_only:
         qs = qs.filter(due__lt=today)
+    if due_by is not None:
+        qs = qs.filter(due__gte=today, due__lte=due_by)
     return qs.order_by(F("due").asc(nulls_last=True), "received_at", "pk")
 
 

@@ -2,14 +2,14 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
-from jianguan.businesses.choices import EntityType
-from jianguan.businesses.selectors import business_counts
 from jianguan.org.choices import Role
-from jianguan.org.selectors import scope_label, station_list
+from jianguan.org.selectors import scope_label
 
 from .dashboard import dashboard_panels
 from .models import ProvisionalDeadline
+from .panels import due_soon_until, home_figures, todo_items
 
 ECHARTS_STATIC = "vendor/echarts/echarts.min.js"
 
@@ -32,28 +32,25 @@ def is_admin(user) -> bool:
 
 
 def home(request):
-    counts = business_counts(actor=request.user)
-    by_type = [
-        {"value": value, "label": label, "n": counts["by_type"].get(value, 0)} for value, label in EntityType.choices
-    ]
-    station_codes = dict(station_list().values_list("name", "code"))
-    by_station = [
-        {
-            "name": row["subdistrict__station__name"],
-            "code": station_codes.get(row["subdistrict__station__name"], ""),
-            "n": row["n"],
-        }
-        for row in counts["by_station"]
-    ]
+    """工作台: the actor's overdue and due-soon work across modules, then the headline figures and charts.
+
+    Every block is registered by the app that owns the records (panels.py, dashboard.py); this view
+    only collects them, scoped to the signed-in user."""
+    on = timezone.localdate()
+    todos = todo_items(actor=request.user, on=on)
     return render(
         request,
         "core/home.html",
         {
-            "total": counts["total"],
-            "by_type": by_type,
-            "by_station": by_station,
+            "today": on,
+            "until": due_soon_until(on),
+            "todos": todos,
+            "todo_overdue": sum(todo.overdue.n for _, todo in todos),
+            "todo_soon": sum(todo.due_soon.n for _, todo in todos),
+            "figures": home_figures(actor=request.user),
             "panels": dashboard_panels(actor=request.user),
             "echarts_available": echarts_available(),
+            "is_leader": request.user.role == Role.LEADERSHIP,
         },
     )
 

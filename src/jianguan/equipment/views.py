@@ -11,7 +11,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
 from jianguan.core.paging import keyset_page, page_number, slice_page
+from jianguan.core.panels import due_soon_until
 from jianguan.core.rules import rule_value
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
@@ -41,6 +42,7 @@ FILTER_KEYS = ("q", "type", "category", "status", "due_state", "subdistrict", "s
 HISTORY_LIMIT = 200
 OPERATOR_DEVICE_LIMIT = 500
 TASK_PAGE_SIZE = 50
+TASK_DUE_FILTERS = {"overdue": "已逾期", "soon": "即将到期"}
 
 # CSS badge classes of the shared stylesheet: green, amber, red, grey.
 STATUS_BADGE = {"in_use": "active", "idle": "moved_out", "scrapped": "deregistered", "deregistered": "deregistered"}
@@ -493,6 +495,11 @@ def task_list(request):
     base = selectors.task_list(actor=request.user, status=None)
     if station:
         base = base.filter(station__code=station)
+    due = request.GET.get("due", "")
+    if due in TASK_DUE_FILTERS:  # from the to-do home: the open tasks overdue, or falling due within its window
+        on = timezone.localdate()
+        window = Q(due_on__lt=on) if due == "overdue" else Q(due_on__gte=on, due_on__lte=due_soon_until(on))
+        base = base.filter(window, status=TaskStatus.OPEN)
     tab_counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     qs = base.filter(status=tab).select_related("equipment__subdistrict")
     qs = qs.order_by("due_on", "id") if tab == TaskStatus.OPEN else qs.order_by("-closed_at", "-id")
@@ -509,6 +516,8 @@ def task_list(request):
         "rows": rows,
         "tab": tab,
         "station": station,
+        "due": TASK_DUE_FILTERS.get(due, ""),
+        "due_key": due if due in TASK_DUE_FILTERS else "",
         "stations": stations,
         "open_count": tab_counts.get(TaskStatus.OPEN, 0),
         "done_count": tab_counts.get(TaskStatus.DONE, 0),

@@ -50,7 +50,8 @@ def finding_list(*, actor: User, filters: dict | None = None) -> QuerySet[Findin
     filters = filters or {}
     qs = Finding.objects.filter(scope_q(actor=actor)).select_related("business", "subdistrict__station", "equipment", "inspection")
     for key, lookup in {"status": "status", "severity": "severity", "campaign": "inspection__campaign__code",
-                        "station": "subdistrict__station__code", "subdistrict": "subdistrict__code"}.items():
+                        "station": "subdistrict__station__code", "subdistrict": "subdistrict__code",
+                        "business": "business__uscc"}.items():
         if value := (filters.get(key) or "").strip():
             qs = qs.filter(**{lookup: value})
     return qs.order_by("deadline", "id")
@@ -61,6 +62,18 @@ def finding_get(*, actor: User, pk: int) -> Finding:
     if found is None:
         raise NotFound()
     return found
+
+
+def finding_due_q(due: str, *, on: dt.date, until: dt.date) -> Q:
+    """Findings whose running clock — the operator's deadline while open, the re-check deadline once
+    reported — has passed ("overdue") or falls due from `on` to `until` ("soon", 即将到期)."""
+    if due == "overdue":
+        return Q(status=FindingStatus.OPEN, deadline__lt=on) | Q(status=FindingStatus.REPORTED, recheck_due__lt=on)
+    if due == "soon":
+        return Q(status=FindingStatus.OPEN, deadline__gte=on, deadline__lte=until) | Q(
+            status=FindingStatus.REPORTED, recheck_due__gte=on, recheck_due__lte=until
+        )
+    raise ValueError(f"unknown due filter {due!r}")
 
 
 def overdue_findings(*, actor: User, on: dt.date) -> QuerySet[Finding]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import client_ip
+from jianguan.core.panels import due_soon_until
 from jianguan.org.choices import Role
 
 from .. import selectors
@@ -35,7 +36,10 @@ def queue(request):
     status = request.GET.get("status", "")
     status = status if status in dict(OPEN_STATUS_CHOICES) else ""
     overdue = request.GET.get("overdue") == "1"
-    qs = selectors.queue(request.user, today=on, kind=kind, status=status, overdue_only=overdue)
+    soon = not overdue and request.GET.get("due") == "soon"  # 即将到期, linked from the to-do home
+    qs = selectors.queue(
+        request.user, today=on, kind=kind, status=status, overdue_only=overdue, due_by=due_soon_until(on) if soon else None
+    )
     page_no = page_number(request)
     rows, has_next = slice_page(qs, page_no)
     return render(request, "complaints/queue.html", {
@@ -43,7 +47,7 @@ def queue(request):
         "rows": decorate(rows, on),
         "has_next": has_next,
         "page_no": page_no,
-        "filters": {"kind": kind, "status": status, "overdue": overdue},
+        "filters": {"kind": kind, "status": status, "overdue": overdue, "soon": soon},
         "kinds": Kind.choices,
         "statuses": OPEN_STATUS_CHOICES,
         "total": qs.count(),

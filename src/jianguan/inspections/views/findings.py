@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import client_ip
+from jianguan.core.panels import due_soon_until
 
 from .. import selectors
 from ..choices import FindingStatus, Severity
@@ -36,7 +37,8 @@ from .common import (
 
 COLUMN_LIMIT = 60
 OVERDUE_LIMIT = 200
-BOARD_FILTERS = ("station", "severity", "campaign")
+BOARD_FILTERS = ("station", "severity", "campaign", "business", "status")
+DUE_FILTERS = {"overdue": "已逾期", "soon": "即将到期"}  # the to-do home's links (jianguan.core.panels)
 
 
 def _by_station(findings) -> list[tuple[object, list]]:
@@ -47,12 +49,29 @@ def _by_station(findings) -> list[tuple[object, list]]:
     return sorted(groups.values(), key=lambda g: g[0].code)
 
 
+def _narrowed(filters: dict) -> str:
+    """The filters that came from a link (the business page, the to-do home), in words."""
+    parts = []
+    if filters.get("business"):
+        parts.append(f"统一社会信用代码 {filters['business']} ")
+    if filters.get("due"):
+        parts.append(DUE_FILTERS[filters["due"]])
+    if filters.get("status"):
+        parts.append(f"“{FindingStatus(filters['status']).label}”")
+    return "".join(parts)
+
+
 def finding_board(request):
     on = today()
     filters = {key: value for key in BOARD_FILTERS if (value := request.GET.get(key, "").strip())}
     if filters.get("severity") not in (None, *Severity.values):
         filters.pop("severity")
+    if filters.get("status") not in (None, *FindingStatus.values):
+        filters.pop("status")
     base = selectors.finding_list(actor=request.user, filters=filters)
+    if (due := request.GET.get("due", "")) in DUE_FILTERS:
+        filters["due"] = due
+        base = base.filter(selectors.finding_due_q(due, on=on, until=due_soon_until(on)))
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     columns = []
     for status, label in FindingStatus.choices:
@@ -75,6 +94,7 @@ def finding_board(request):
         "overdue_count": len(overdue),
         "recheck_count": len(late_rechecks),
         "filters": filters,
+        "narrowed": _narrowed(filters),
         "severities": Severity.choices,
         "campaigns": selectors.campaign_list(actor=request.user),
         "stations": stations_for(request.user),

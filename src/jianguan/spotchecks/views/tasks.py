@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from jianguan.core.errors import DomainError
 from jianguan.core.paging import parse_int
+from jianguan.core.panels import due_soon_until
 
 from .. import services, services_pools
 from ..choices import TaskStatus
 from ..forms import DrawForm, PublishForm, ResultForm, TaskForm, VersionForm, VoidForm
 from ..models import DrawnObject, Plan, Task
-from ..queries import overdue_publications
+from ..queries import overdue_publications, pending_publications
 from .common import (
     REFUSED,
     STRATA,
@@ -35,6 +36,7 @@ from .common import (
 
 LIST_LIMIT = 200
 OVERDUE_LIMIT = 20
+PUBLISH_FILTERS = {"overdue": "逾期未公示", "soon": "即将到期未公示", "pending": "待公示"}
 AFTER_DRAW = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.PUBLISHED)
 FINAL = (TaskStatus.PUBLISHED, TaskStatus.VOIDED)
 
@@ -57,17 +59,28 @@ def task_list(request):
     plan = Plan.objects.filter(pk=plan_pk).first() if plan_pk is not None else None
     if plan is not None:
         qs = qs.filter(plan=plan)
+    if business := request.GET.get("business", "").strip():  # from the business page (一户一档)
+        qs = qs.filter(drawn__business__uscc=business.upper()).distinct()
     tasks = list(qs[: LIST_LIMIT + 1])
     for task in tasks:
         task.status_badge = TASK_STATUS_BADGE.get(task.status, "")
     counts = {row: 0 for row in TaskStatus.values}
     for value in Task.objects.values_list("status", flat=True):
         counts[value] += 1
-    overdue = list(overdue_publications(today(), actor=request.user)[: OVERDUE_LIMIT + 1])
+    publish = request.GET.get("publish", "")
+    if publish in PUBLISH_FILTERS:  # from the to-do home: the results to publish, overdue or falling due soon
+        on = today()
+        overdue = list(pending_publications(
+            on, actor=request.user, window=publish, until=due_soon_until(on)
+        )[: OVERDUE_LIMIT + 1])
+    else:
+        publish = ""
+        overdue = list(overdue_publications(today(), actor=request.user)[: OVERDUE_LIMIT + 1])
     for obj in overdue:
         obj.clock = publish_clock(obj, today())
     return render(request, "spotchecks/tasks.html", {
         "overdue": overdue[:OVERDUE_LIMIT], "more_overdue": len(overdue) > OVERDUE_LIMIT,
+        "publish": PUBLISH_FILTERS.get(publish, ""), "business": business,
         "tasks": tasks[:LIST_LIMIT], "more": len(tasks) > LIST_LIMIT, "status": status, "plan": plan,
         "statuses": [(value, label, counts[value]) for value, label in TaskStatus.choices], "tab": "tasks",
         "can_plan": can_plan(request.user),

@@ -1,0 +1,167 @@
+"""工作台: the home page lists, per role, the overdue and due-soon work of every module, each count
+linking to a list that holds exactly the records counted."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jianguan.core import panels as core_panels
+from jianguan.core.models import Rule
+
+from . import home_records
+from .home_records import days, set_today
+
+
+@pytest.fixture
+def work(org, monkeypatch):
+    set_today(monkeypatch)
+    return home_records.build(org)
+
+
+def _todos(client) -> dict:
+    resp = client.get("/")
+    assert resp.status_code == 200
+    return {key: todo for key, todo in resp.context["todos"]}, resp.content.decode()
+
+
+def _ids(client, url: str, pattern: str, section: str | None = None) -> set[int]:
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    page = resp.content.decode()
+    if section:
+        start = page.index(f'id="{section}"')
+        page = page[start: page.index("</section>", start)]
+    return {int(pk) for pk in re.findall(pattern, page)}
+
+
+FINDING = r'href="/inspections/findings/(\d+)/'
+DEVICE = r'href="/equipment/(\d+)/"'
+COMPLAINT = r'href="/complaints/(\d+)/"'
+DRAWN = r'#drawn-(\d+)"'
+
+
+def _expected(work, org, role: str) -> dict:
+    f, t, c, p = work.findings, work.tasks, work.complaints, work.publish
+    east = role == "east"
+    dev = lambda *names: {t[n].equipment_id for n in names}  # noqa: E731
+    expected = {
+        "inspections.rechecks": {
+            "overdue": {f["D"].pk},
+            "soon": {f["E"].pk} | (set() if east else {f["G"].pk}),
+            "open": {f["D"].pk, f["E"].pk, f["H"].pk} | (set() if east else {f["G"].pk}),
+        },
+        "inspections.rectifications": {
+            "overdue": {f["A"].pk} | (set() if east else {f["F"].pk}),
+            "soon": {f["B"].pk},
+            "open": {f["A"].pk, f["B"].pk, f["C"].pk} | (set() if east else {f["F"].pk}),
+        },
+        "equipment.tasks": {
+            "overdue": dev("overdue") | (set() if east else dev("west_overdue")),
+            "soon": dev("soon"),
+            "open": dev("overdue", "soon", "later") | (set() if east else dev("west_overdue")),
+        },
+        "complaints.deadlines": {
+            "overdue": {c["overdue"].pk},
+            "soon": {c["soon"].pk} | (set() if east else {c["west_soon"].pk}),
+            "open": {c[n].pk for n in ("overdue", "soon", "later")} | (set() if east else {c["west_soon"].pk}),
+        },
+    }
+    if not east:
+        expected["spotchecks.publish"] = {
+            "overdue": {p["overdue"].pk, p["west_overdue"].pk},
+            "soon": {p["soon"].pk},
+            "open": {o.pk for o in work.drawn},
+        }
+    return expected
+
+
+PATTERNS = {
+    "inspections.rechecks": (FINDING, None),
+    "inspections.rectifications": (FINDING, None),
+    "equipment.tasks": (DEVICE, None),
+    "complaints.deadlines": (COMPLAINT, None),
+    "spotchecks.publish": (DRAWN, "overdue"),
+}
+
+
+@pytest.mark.parametrize("role", ["east", "dept", "admin", "leader"])
+def test_home_counts_and_links_per_role(client, org, work, role):
+    client.force_login(getattr(org.users, role))
+    todos, page = _todos(client)
+    expected = _expected(work, org, role)
+    assert set(todos) == set(expected), "a station does not publish spot-check results; the others see them"
+    for key, counts in expected.items():
+        todo = todos[key]
+        for kind, count in todo.counts:
+            assert count.n == len(counts[kind]), (key, kind)
+            assert f'href="{count.url.replace("&", "&amp;")}" data-count="{kind}"' in page
+            pattern, section = PATTERNS[key]
+            assert _ids(client, count.url, pattern, section) == counts[kind], (key, kind, count.url)
+    # The nearest deadlines are listed under each item, overdue first.
+    rows = todos["complaints.deadlines"].rows
+    assert [r.when for r in rows] == sorted(r.when for r in rows) and rows[0].tone == "danger"
+    if role == "leader":
+        assert "全局待办概况" in page and "只读" in page
+    else:
+        assert "待办事项" in page
+
+
+def test_west_station_sees_only_its_own(client, org, work):
+    client.force_login(org.users.west)
+    todos, _ = _todos(client)
+    assert todos["inspections.rectifications"].overdue.n == 1 and todos["inspections.rechecks"].due_soon.n == 1
+    assert todos["equipment.tasks"].overdue.n == 1 and todos["equipment.tasks"].open.n == 1
+    assert todos["complaints.deadlines"].due_soon.n == 1 and todos["complaints.deadlines"].overdue.n == 0
+
+
+def test_due_soon_window_is_a_versioned_rule(client, org, work):
+    """A new version of the rule from today on (20 days): the complaint due in 15 days and the re-check
+    due in 20 days become "soon"; the page says up to which day."""
+    Rule.objects.create(
+        key=core_panels.DUE_SOON_RULE, label="工作台提醒期", value="20", unit="calendar_day",
+        valid_from=days(0), source_document="测试",
+    )
+    client.force_login(org.users.dept)
+    todos, page = _todos(client)
+    assert todos["complaints.deadlines"].due_soon.n == 3  # today, +2 and +15
+    assert todos["inspections.rechecks"].due_soon.n == 2 + 1  # +2, +3 and +20
+    assert "12月16日" in page
+
+
+def test_home_query_count_is_bounded(client, org, work, monkeypatch):
+    client.force_login(org.users.dept)
+    client.get("/")  # warm the registries
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    # Twice the records: the same number of queries.
+    for n in range(3):
+        home_records._complaint(org, work.shop, org.subs["dongguan"], due=-n)
+        home_records._task(home_records.EquipmentFactory(operator=work.shop, subdistrict=org.subs["dongguan"]), org.east, 1)
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert len(second) == len(first)
+    assert len(first) <= 40
+
+
+def test_home_has_no_inline_script(client, org, work):
+    """A Content-Security-Policy forbidding inline scripts is coming: the data is JSON, the code static."""
+    for user in (org.users.dept, org.users.east):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", page):
+            assert "src=" in tag or 'type="application/json"' in tag, tag
+        assert not re.search(r"\son[a-z]+=", page.split("<main", 1)[-1])
+
+
+def test_core_home_collects_panels_only():
+    """The home page's view imports no domain app: each registers its to-dos in its panels.py."""
+    import ast
+    import pathlib
+
+    import jianguan.core.views as views
+
+    tree = ast.parse(pathlib.Path(views.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {m for m in imported if m.startswith("jianguan.") and m.split(".")[1] not in ("core", "org")}
