@@ -12,6 +12,11 @@ class ComplaintsConfig(AppConfig):
         from . import deadlines, models  # noqa: F401  (deadlines registers its calendar callback)
 
         # The query code's digest is a credential: it stays out of the audit trail.
-        auditlog.register(models.Complaint, exclude_fields=["version", "query_digest"])
+        # PIPL: the complainant's name and phone are stored masked in the audit trail (privacy.py).
+        auditlog.register(
+            models.Complaint, exclude_fields=["version", "query_digest"],
+            mask_fields=["complainant_name", "complainant_phone"],
+            mask_callable="jianguan.complaints.privacy.mask_personal",
+        )
         for model in (models.OdrEnterprise, models.Event, models.Disclosure):
             auditlog.register(model)

@@ -25,6 +25,26 @@ def mask_phone(phone: str) -> str:
     return "*" * (len(phone) - 4) + phone[-4:]
 
 
+PERSONAL_FIELDS = ("complainant_name", "complainant_phone")
+
+
+def mask_personal(value: str) -> str:
+    """The audit log's masking (auditlog mask_callable, one per model): a value with digits is a phone,
+    anything else a name. "None" is auditlog's "no previous value" on creation, not personal data."""
+    value = "" if value is None else str(value)
+    if value == "None":
+        return value
+    return mask_phone(value) if any(ch.isdigit() for ch in value) else mask_name(value)
+
+
+def mask_audit_changes(changes: dict) -> dict:
+    """An audit payload ({field: [before, after]}) with the complainant's fields masked."""
+    return {
+        field: [mask_personal(v) for v in values] if field in PERSONAL_FIELDS and isinstance(values, list) else values
+        for field, values in changes.items()
+    }
+
+
 def may_see(user, complaint: Complaint) -> bool:
     if user is None or not user.is_authenticated:
         return False
