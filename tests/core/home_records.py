@@ -60,7 +60,7 @@ def _complaint(org, business, sub, *, due: int, status=Status.RECEIVED) -> Compl
         actor=org.users.dept, kind=Kind.COMPLAINT, channel=Channel.HOTLINE,
         received_at=timezone.make_aware(dt.datetime.combine(days(-5), dt.time(10))),
         respondent_name=business.name, respondent_uscc=business.uscc, respondent_address="测试路1号",
-        content="购买的商品已过保质期，要求退货。", complainant_name="张三", complainant_phone="13812341234",
+        content="购买的商品已过保质期，要求退货。", complainant_name="王小明", complainant_phone="13812341234",
     )
     Complaint.objects.filter(pk=c.pk).update(subdistrict=sub, status=status, accept_due=days(due), accept_due_provisional=False)
     return c

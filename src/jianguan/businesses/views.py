@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
 from jianguan.core.paging import keyset_page
+from jianguan.core.panels import business_page_panels
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
 from jianguan.org.selectors import subdistricts_in_scope
@@ -176,13 +177,17 @@ def business_timeline(business: Business) -> list[dict]:
 
 
 def business_detail(request, pk: int):
+    """一户一档: the record, then a panel from each app that keeps something about the business
+    (registered in that app's panels.py, scoped to the actor), then the licences and the timeline."""
     business = _get_or_404(request, pk)
+    on = timezone.localdate()
     context = {
         "business": business,
+        "panels": business_page_panels(actor=request.user, business=business, on=on),
         "licences": business.licences.order_by("kind", "valid_from"),
         "timeline": business_timeline(business),
         "can_edit": can_edit(request.user),
-        "today": timezone.localdate(),
+        "today": on,
     }
     return render(request, "businesses/detail.html", context)
 
