@@ -184,3 +184,37 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class PeriodicJobState(models.Model):
+    """When a periodic job (core.schedule) last ran, so that a restart neither repeats nor skips it."""
+
+    key = models.CharField("任务键", max_length=100, unique=True)
+    last_started_at = models.DateTimeField("最近开始", null=True, blank=True)
+    last_finished_at = models.DateTimeField("最近结束", null=True, blank=True)
+    last_ok = models.BooleanField("最近是否成功", null=True)
+    last_error = models.TextField("最近错误", blank=True)
+
+    class Meta:
+        verbose_name = "定时任务状态"
+        verbose_name_plural = "定时任务状态"
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """The background processes' sign of life, read by /healthz: one row per host and role."""
+
+    name = models.CharField("进程", max_length=200, unique=True, help_text="主机名:角色，如 app1:worker")
+    pid = models.IntegerField("进程号")
+    beat_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = "后台进程心跳"
+        verbose_name_plural = "后台进程心跳"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,9 +1,12 @@
 """Background jobs of core (django-tasks). Each returns JSON-serialisable data for the result row."""
 
+import datetime as dt
+
 from django_tasks import task
 
 from .audit import check_chain
 from .deadlines import calendar_refresh
+from .schedule import periodic
 
 
 @task()
@@ -17,3 +20,16 @@ def audit_verify_task() -> dict:
     """Verify the audit chain; the result says OK or names the first broken link."""
     status = check_chain()
     return {"ok": status.ok, "count": status.count, "head": status.head_hash, "problem": str(status.problem or "")}
+
+
+@periodic("core.audit_verify", every=dt.timedelta(days=1), label="每日校验审计链")
+def audit_verify_daily() -> None:
+    # Raising marks the run failed in the scheduler's state and logs it as an error for the operator.
+    status = check_chain()
+    if not status.ok:
+        raise RuntimeError(f"审计链校验未通过：{status.problem}")
+
+
+@periodic("core.calendar_refresh", every=dt.timedelta(days=1), label="每日重算暂定期限")
+def calendar_refresh_daily() -> None:
+    calendar_refresh()
