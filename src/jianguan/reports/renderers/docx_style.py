@@ -1,123 +1,37 @@
-"""The GB/T 9704-2012 公文 layout as numbers, and the python-docx helpers that apply it.
+"""The GB/T 9704 layout lives in core (jianguan.core.documents.gbt9704), shared with the numbered documents;
+the report renderers keep reaching it under this name."""
 
-python-docx sets only the Latin fonts (w:ascii, w:hAnsi) through `font.name`; Chinese text is drawn
-with w:eastAsia, which has no API. `set_fonts()` sets all of them, and drops the theme attributes
-(w:eastAsiaTheme …) that would otherwise win over an explicit name.
-"""
-
-from dataclasses import dataclass
-
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
-# Page: A4, 版心 156 mm × 225 mm.
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
-# The page number sits about 7 mm below the text area.
-FOOTER_DISTANCE = Mm(24)
-
-# Fonts (字号: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt).
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-BODY_FONT = "仿宋_GB2312"
-PAGE_NUMBER_FONT = "宋体"
-
-# 每面22行: a fixed line pitch of 28.95 pt fills the 225 mm text area with 22 lines.
-LINE_PITCH = Pt(28.95)
-TITLE_LINE_PITCH = Pt(35)
-LATIN_LANGUAGE, EAST_ASIAN_LANGUAGE = "en-US", "zh-CN"
-FONT_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-
-
-@dataclass(frozen=True)
-class BlockStyle:
-    font: str
-    size: Pt
-    align: int | None = None  # WD_ALIGN_PARAGRAPH
-    first_line_indent: Pt | None = None
-    line_spacing: Pt = LINE_PITCH
-    space_after: Pt = Pt(0)
-
-
-STYLES = {
-    "title": BlockStyle(TITLE_FONT, Pt(22), WD_ALIGN_PARAGRAPH.CENTER, None, TITLE_LINE_PITCH, LINE_PITCH),
-    # 一级标题 "一、…" and 二级标题 "（一）…" are indented by two characters like the body.
-    "heading": BlockStyle(HEADING_FONT, Pt(16), WD_ALIGN_PARAGRAPH.JUSTIFY, Pt(32)),
-    "subheading": BlockStyle(SUBHEADING_FONT, Pt(16), WD_ALIGN_PARAGRAPH.JUSTIFY, Pt(32)),
-    "paragraph": BlockStyle(BODY_FONT, Pt(16), WD_ALIGN_PARAGRAPH.JUSTIFY, Pt(32)),
-    "note": BlockStyle(BODY_FONT, Pt(12), WD_ALIGN_PARAGRAPH.LEFT, None, Pt(20)),
-}
-
-
-def set_fonts(rpr_owner, name: str) -> None:
-    """Name `name` for Latin, east-Asian and complex script text on a run, a style or the defaults."""
-    rpr = rpr_owner.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attr in FONT_THEME_ATTRS:
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def set_language(lang) -> None:
-    """Chinese for east-Asian text; Latin text (digits among it) stays en-US, or LibreOffice breaks
-    numbers such as 5576 across lines with the Chinese break iterator."""
-    lang.set(qn("w:val"), LATIN_LANGUAGE)
-    lang.set(qn("w:eastAsia"), EAST_ASIAN_LANGUAGE)
-
-
-def set_style_language(rpr_owner) -> None:
-    rpr = rpr_owner.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    set_language(lang)
-
-
-def style_run(run, name: str, size: Pt, *, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    set_fonts(run._element, name)
-
-
-def style_paragraph(paragraph, style: BlockStyle) -> None:
-    fmt = paragraph.paragraph_format
-    if style.align is not None:
-        fmt.alignment = style.align
-    fmt.first_line_indent = style.first_line_indent
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = style.line_spacing
-    fmt.space_before = Pt(0)
-    fmt.space_after = style.space_after
-    fmt.widow_control = True
-
-
-def add_field(paragraph, instruction: str, placeholder: str, font: str, size: Pt) -> None:
-    """A complex field (w:fldChar begin / w:instrText / separate / result / end), e.g. PAGE."""
-
-    def run_with(child):
-        run = paragraph.add_run()
-        style_run(run, font, size)
-        run._element.append(child)
-        return run
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run_with(separate)
-    result = paragraph.add_run(placeholder)
-    style_run(result, font, size)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+from jianguan.core.documents.gbt9704 import (  # noqa: F401
+    BODY_FONT,
+    EAST_ASIAN_LANGUAGE,
+    FONT_THEME_ATTRS,
+    FOOTER_DISTANCE,
+    HEADING_FONT,
+    ISSUER_ENDINGS,
+    LATIN_LANGUAGE,
+    LINE_PITCH,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    PAGE_NUMBER_FONT,
+    PAGE_WIDTH,
+    STYLES,
+    SUBHEADING_FONT,
+    TITLE_CHARS_PER_LINE,
+    TITLE_FONT,
+    TITLE_LINE_PITCH,
+    BlockStyle,
+    add_field,
+    page_number_footer,
+    page_setup,
+    set_defaults,
+    set_fonts,
+    set_language,
+    set_style_language,
+    style_paragraph,
+    style_run,
+    text_width,
+    title_lines,
+)
