@@ -78,13 +78,17 @@ class BusinessPanel:
     unit: str
     counts: list[Count] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
-    more_url: str | None = None  # the full filtered list, offered when total exceeds the rows shown
+    more_url: str | None = None  # the full filtered list (with every detail), offered whenever there are records
     empty: str = "暂无记录。"
     actions: list[Link] = field(default_factory=list)
 
     @property
     def has_more(self) -> bool:
         return bool(self.more_url) and self.total > len(self.rows)
+
+    @property
+    def show_list_link(self) -> bool:
+        return bool(self.more_url) and self.total > 0
 
 
 @dataclass(frozen=True)
