@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Count as Counted
+from django.db.models import Q
+from django.urls import reverse
 
+from jianguan.org.choices import Role
+
+from .models import ProvisionalDeadline
 from .rules import rule_value
 
 # The number of days ahead that counts as 即将到期 on the to-do home and in the lists it links to
@@ -206,3 +212,28 @@ def todo_items(*, actor, on: dt.date) -> list[tuple[str, Todo]]:
 
 def home_figures(*, actor) -> list[tuple[str, Figures]]:
     return figures.collect(actor)
+
+
+# ---------------------------------------------------------------- core's own to-do
+
+
+def _is_admin(actor) -> bool:
+    return actor.role == Role.ADMIN or actor.is_superuser
+
+
+@register_todo("core.provisional", order=90, visible=_is_admin)
+def provisional_deadlines(actor, on: dt.date, until: dt.date) -> Todo:
+    """Deadlines counted on plain weekdays because their year's calendar is missing: the administrator
+    enters the calendar (then `jianguan calendar refresh`) before they fall due."""
+    qs = ProvisionalDeadline.objects.filter(resolved_at__isnull=True)
+    figures = qs.aggregate(
+        open=Counted("id"), overdue=Counted("id", filter=Q(due__lt=on)),
+        soon=Counted("id", filter=Q(due__gte=on, due__lte=until)),
+    )
+    url = reverse("provisional_deadlines")
+    return Todo(
+        label="暂定期限待重算", unit="项", hint="所在年度尚无工作日历，请录入日历后重算",
+        overdue=Count("已逾期", figures["overdue"], f"{url}?due=overdue", tone="danger"),
+        due_soon=Count("即将到期", figures["soon"], f"{url}?due=soon", tone="warning"),
+        open=Count("全部", figures["open"], url),
+    )

@@ -62,5 +62,11 @@ def provisional_deadlines(request):
     qs = ProvisionalDeadline.objects.order_by("due", "pk")
     if not show_all:
         qs = qs.filter(resolved_at__isnull=True)
+    due = request.GET.get("due", "")
+    if due in ("overdue", "soon") and not show_all:  # from the administrator's to-do home
+        on = timezone.localdate()
+        qs = qs.filter(due__lt=on) if due == "overdue" else qs.filter(due__gte=on, due__lte=due_soon_until(on))
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    return render(request, "core/provisional_list.html", {"page": page, "show_all": show_all})
+    return render(request, "core/provisional_list.html", {
+        "page": page, "show_all": show_all, "due": {"overdue": "已逾期", "soon": "即将到期"}.get(due, ""),
+    })
