@@ -17,6 +17,13 @@ def _fast_passwords():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_tmp(tmp_path_factory):
+    """Files the services store (issued documents, attachments) go to a temporary folder, not var/media."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(scope="module")
 def module_db(django_db_setup, django_db_blocker):
     """A transaction around one test module, rolled back after its last test.

@@ -9,6 +9,7 @@ from .models import (
     DocumentNumberFormat,
     DocumentSequence,
     ImportBatch,
+    IssuedDocument,
     ProvisionalDeadline,
     Rule,
 )
@@ -88,3 +89,14 @@ class ProvisionalDeadlineAdmin(ReadOnlyAdmin):
     list_display = ["app_label", "object_ref", "field_name", "start", "working_days", "due", "resolved_at"]
     list_filter = ["app_label", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["object_ref"]
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyAdmin):
+    """Documents as issued (the document engine): the file, its hash and what it was rendered from."""
+
+    list_display = ["created_at", "title", "number", "owner_ref", "created_by", "size"]
+    list_filter = ["kind"]
+    search_fields = ["number", "owner_ref", "sha256"]
+    list_select_related = ["created_by"]
+    show_full_result_count = False

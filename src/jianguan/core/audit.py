@@ -31,7 +31,15 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import AuditChainHead, AuditChainLink, CalendarDay, CalendarYear, DocumentNumberFormat, Rule
+from .models import (
+    AuditChainHead,
+    AuditChainLink,
+    CalendarDay,
+    CalendarYear,
+    DocumentNumberFormat,
+    IssuedDocument,
+    Rule,
+)
 
 GENESIS = "0" * 64
 DIGEST_FIELDS = (
@@ -57,6 +65,9 @@ DIGEST_FIELDS = (
 for _model in (CalendarDay, CalendarYear, Rule, DocumentNumberFormat):
     if not auditlog.contains(_model):
         auditlog.register(_model)
+# An issued document's audit row names its file and hash; the rendered context stays on the row itself.
+if not auditlog.contains(IssuedDocument):
+    auditlog.register(IssuedDocument, exclude_fields=["context"])
 
 
 def _canonical_json(value):

@@ -218,3 +218,7 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+# The document engine keeps its model in its own package (core.documents).
+from .documents.models import IssuedDocument  # noqa: E402, F401

@@ -225,6 +225,10 @@ class Document(models.Model):
     issued_on = models.DateField("下达日期")
     deadline = models.DateField("整改期限")
     issued_by = models.ForeignKey(USER, verbose_name="签发人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The Word file as issued (core's document engine); empty for documents issued before it existed.
+    rendered = models.OneToOneField(
+        "core.IssuedDocument", verbose_name="文书文件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "执法文书"

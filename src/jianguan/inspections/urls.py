@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, checklists, detail, findings, inspections, queue
+from .views import campaigns, checklists, detail, documents, findings, inspections, queue
 
 app_name = "inspections"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/archive/", detail.archive, name="archive"),
     path("<int:pk>/tasks/<int:task_pk>/close/", detail.close_task, name="close_task"),
     path("attachments/<int:pk>/", detail.attachment_file, name="attachment"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("findings/", findings.finding_board, name="findings"),
     path("findings/<int:pk>/", findings.finding_detail, name="finding"),
     path("findings/<int:pk>/edit/", findings.finding_edit, name="finding_edit"),

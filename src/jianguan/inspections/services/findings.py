@@ -5,7 +5,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.core import documents
 from jianguan.core.deadlines import tracked_deadline, unregister_provisional
+from jianguan.core.documents.models import IssuedDocument
 from jianguan.core.errors import DomainError
 from jianguan.core.numbering import next_document_number
 from jianguan.core.rules import rule_value
@@ -22,6 +24,7 @@ from ..choices import (
     InspectionResult,
     InspectionStatus,
 )
+from ..documents import document_context
 from ..models import CaseLead, Document, Finding, Inspection, Recheck, RectificationReport, Sealing
 from ..rules import can_transition_finding
 from .common import check_version, check_writer, save
@@ -74,7 +77,27 @@ def document_issue(
     with acting(actor, ip):
         save(document)
         document.findings.set(findings)
+        _render(document, actor)
     return document
+
+
+def _render(document: Document, actor: User | None) -> None:
+    """The Word file, rendered from the records as they are now and kept with the document."""
+    document.rendered = documents.issue(
+        kind=document.kind, context=document_context(document), owner=document, actor=actor
+    )
+    document.save(update_fields=["rendered"])
+
+
+@transaction.atomic
+def document_file(*, actor: User | None, pk: int, ip: str | None = None) -> IssuedDocument:
+    """The document's kept file; a document issued before files were kept gets one now (from the
+    records as they are today, which the file's 生成时间 shows)."""
+    document = Document.objects.select_for_update(of=("self",)).select_related("rendered").get(pk=pk)
+    if document.rendered is None:
+        with acting(actor, ip):
+            _render(document, actor)
+    return document.rendered
 
 
 @transaction.atomic
