@@ -159,6 +159,27 @@ def test_the_stored_file_is_served_even_if_the_party_changes_later(client, issue
     assert "东关物业有限公司" in text and "改名后的公司" not in text
 
 
+def test_a_document_issued_before_files_were_kept_gets_one_on_download(client, issued):
+    document, _, _, inspectors = issued
+    old = document.rendered
+    type(document).objects.filter(pk=document.pk).update(rendered=None)
+    client.force_login(inspectors[0])
+    text = text_of(download(client, f"/inspections/documents/{document.pk}/download/"))
+    assert document.number in text and "送达回证" in text
+    document.refresh_from_db()
+    assert document.rendered is not None and document.rendered.pk != old.pk
+
+
+def test_an_altered_file_is_refused(client, issued):
+    document, _, _, inspectors = issued
+    stored = document.rendered
+    with stored.file.open("wb") as handle:
+        handle.write(b"not the issued file")
+    client.force_login(inspectors[0])
+    resp = client.get(f"/inspections/documents/{document.pk}/download/", follow=True)
+    assert "与签发时的摘要不符" in resp.content.decode()
+
+
 def test_engine_renders_registered_kinds_only():
     assert {"rectification_notice", "supervision_order"} <= set(documents.registered())
     with pytest.raises(documents.UnknownKind):

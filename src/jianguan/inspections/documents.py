@@ -34,7 +34,7 @@ def _equipment(finding) -> str:
     if device is None:
         return ""
     kind = device.type.name if device.type_id else ""
-    return f"{kind}（设备注册代码 {device.reg_code}）" if kind else f"设备注册代码 {device.reg_code}"
+    return f"{kind}，设备注册代码 {device.reg_code}" if kind else f"设备注册代码 {device.reg_code}"
 
 
 def document_context(document: Document) -> dict:
@@ -96,6 +96,7 @@ def _signatures(b: Builder, context: dict) -> None:
 def _service_receipt(b: Builder, context: dict) -> None:
     """送达回证 (行政执法文书送达): on its own page, filled in by the server and the recipient."""
     b.page_break()
+    b.title(context["issuer"])
     b.title("送达回证")
     b.blank()
     b.form_table([
