@@ -146,8 +146,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 ECHARTS_DIR = PROJECT_DIR / "node_modules" / "echarts" / "dist"
 if ECHARTS_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", ECHARTS_DIR))
+# `jianguan serve` collects the static files hashed and compressed and serves them by whitenoise (far-
+# future cache headers); it sets JIANGUAN_STATIC_COLLECTED=1 for itself and its web processes. Elsewhere
+# (tests, the development server, commands) the files are found unhashed in the apps' folders, so that
+# neither needs a collectstatic first.
+STATIC_COLLECTED = env.bool("JIANGUAN_STATIC_COLLECTED", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "jianguan.core.staticfiles.StaticFilesStorage" if STATIC_COLLECTED
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if STATIC_COLLECTED:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# The daily backup (core.backup.tasks) writes here when set; retention is the rule backup.keep_days.
+JIANGUAN_BACKUP_DIR = env.str("JIANGUAN_BACKUP_DIR", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
@@ -185,6 +200,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Refusals (403, 404, a foreign Host) as one line each; 5xx keep their traceback.
+    "filters": {"refusals_one_line": {"()": "jianguan.core.logfilters.RefusalsOneLine"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_one_line"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("JIANGUAN_LOG_LEVEL", default="WARNING")},
 }
