@@ -186,3 +186,16 @@ def test_core_home_collects_panels_only():
     tree = ast.parse(pathlib.Path(views.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not {m for m in imported if m.startswith("jianguan.") and m.split(".")[1] not in ("core", "org")}
+
+
+def test_missing_window_rule_is_said_not_a_500(client, org, work):
+    """Without a version of the rule in force the home page still answers: only today counts as due soon,
+    and the page says which rule to fill in (the lists it links to answer too)."""
+    Rule.objects.filter(key=core_panels.DUE_SOON_RULE).delete()
+    client.force_login(org.users.dept)
+    todos, page = _todos(client)
+    assert "workbench.due_soon_days" in page and 'id="window-problem"' in page
+    assert todos["complaints.deadlines"].due_soon.n == 1  # the one due today
+    for _kind, count in todos["complaints.deadlines"].counts:
+        assert client.get(count.url).status_code == 200
+    assert client.get("/inspections/findings/?due=soon").status_code == 200

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,8 +40,11 @@ from django.urls import reverse
 
 from jianguan.org.choices import Role
 
+from .errors import DomainError
 from .models import ProvisionalDeadline
 from .rules import rule_value
+
+logger = logging.getLogger(__name__)
 
 # The number of days ahead that counts as 即将到期 on the to-do home and in the lists it links to
 # (a versioned rule, seeded by the businesses app's migration 0007).
@@ -197,17 +201,29 @@ register_todo = todos.register
 register_figures = figures.register
 
 
+def due_soon_window(on: dt.date) -> tuple[dt.date, str]:
+    """The last day that counts as 即将到期 when today is `on` (today itself included), and what is wrong
+    with the rule if it has no version in force: then only today counts, and the home page says why,
+    rather than every page that gathers work failing."""
+    try:
+        return on + dt.timedelta(days=int(rule_value(DUE_SOON_RULE, on=on))), ""
+    except DomainError as exc:
+        if exc.code != "rule_missing":
+            raise
+        logger.warning("rule %s missing on %s: due-soon window is today only", DUE_SOON_RULE, on)
+        return on, exc.message
+
+
 def due_soon_until(on: dt.date) -> dt.date:
-    """The last day that counts as 即将到期 when today is `on` (today itself included)."""
-    return on + dt.timedelta(days=int(rule_value(DUE_SOON_RULE, on=on)))
+    return due_soon_window(on)[0]
 
 
 def business_page_panels(*, actor, business, on: dt.date) -> list[tuple[str, BusinessPanel]]:
     return business_panels.collect(actor, business, on)
 
 
-def todo_items(*, actor, on: dt.date) -> list[tuple[str, Todo]]:
-    return todos.collect(actor, on, due_soon_until(on))
+def todo_items(*, actor, on: dt.date, until: dt.date) -> list[tuple[str, Todo]]:
+    return todos.collect(actor, on, until)
 
 
 def home_figures(*, actor) -> list[tuple[str, Figures]]:

@@ -9,7 +9,7 @@ from jianguan.org.selectors import scope_label
 
 from .dashboard import dashboard_panels
 from .models import ProvisionalDeadline
-from .panels import due_soon_until, home_figures, todo_items
+from .panels import due_soon_until, due_soon_window, home_figures, todo_items
 
 ECHARTS_STATIC = "vendor/echarts/echarts.min.js"
 
@@ -37,13 +37,15 @@ def home(request):
     Every block is registered by the app that owns the records (panels.py, dashboard.py); this view
     only collects them, scoped to the signed-in user."""
     on = timezone.localdate()
-    todos = todo_items(actor=request.user, on=on)
+    until, window_problem = due_soon_window(on)
+    todos = todo_items(actor=request.user, on=on, until=until)
     return render(
         request,
         "core/home.html",
         {
             "today": on,
-            "until": due_soon_until(on),
+            "until": until,
+            "window_problem": window_problem,
             "todos": todos,
             "todo_overdue": sum(todo.overdue.n for _, todo in todos),
             "todo_soon": sum(todo.due_soon.n for _, todo in todos),
