@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ECHARTS := node_modules/echarts/dist/echarts.min.js
 
-.PHONY: demo serve test test-sqlite test-postgres install install-test browser lint bench clean
+.PHONY: demo serve dev test test-sqlite test-postgres install install-test browser lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,16 +23,26 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(ECHARTS)
 
 # Front-end assets (ECharts) come from npm, pinned by package-lock.json, and are served as static
 # files: no CDN. `npm ci` installs exactly the locked versions; rerun when the lockfile changes.
+# Without npm: installed from the system's packages (Debian/Ubuntu) when run as root, else a message.
 $(ECHARTS): package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-		echo "错误：未找到 npm。首页图表所需的 ECharts 须通过 npm 按 package-lock.json 安装，请先安装 Node.js 与 npm（如 apt-get install -y nodejs npm）后重试。" >&2; \
-		exit 1; }
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "未找到 npm：正在从系统软件源安装 Node.js 与 npm（apt-get install nodejs npm）…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null; }; \
+	else \
+		echo "错误：未找到 npm。首页图表所需的 ECharts 须通过 npm 按 package-lock.json 安装，请先安装 Node.js 与 npm（如 sudo apt-get install -y nodejs npm）后重试；以 root 运行 make 时会自动安装。" >&2; \
+		exit 1; \
+	fi
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The demo runs on the production server (gunicorn + whitenoise, with the supervised worker), as a
+# bureau would; `jianguan serve` prints the address and the demo accounts. `make dev`: Django's
+# development server instead.
 demo: install
 	$(BIN)/jianguan migrate --no-input
 	$(BIN)/jianguan demo --if-empty
@@ -40,6 +50,9 @@ demo: install
 
 serve: install
 	$(BIN)/jianguan serve --host $(HOST) --port $(PORT)
+
+dev: install
+	$(BIN)/jianguan serve --dev --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests; never a downloaded browser. Without root (or without
 # the package) the browser tests print that they were skipped; CI runs as root and installs it.

@@ -333,7 +333,10 @@ def template_edit(request, key: str):
 
 @require_POST
 def template_preview(request, key: str):
-    """htmx: the draft body rendered for the chosen period, or its problems with line numbers."""
+    """htmx: the draft body rendered for the chosen period, or its problems with line numbers. Only
+    for editors: a draft is arbitrary template text, and others have nothing to draft."""
+    if not selectors.can_edit_templates(request.user):
+        raise PermissionDenied("只有业务科室人员和管理员可以编辑和预览报表模板")
     template = _get_template(key)
     form = PreviewForm(request.POST, actor=request.user)
     context = {"template": template}

@@ -43,6 +43,8 @@ def gunicorn_argv(host: str, port: str, workers: int, threads: int) -> list[str]
         # Recycled now and then, so that a large import's memory goes back to the system.
         "--max-requests", "2000", "--max-requests-jitter", "200",
         "--preload",  # a broken configuration fails once, at start, not in every worker
+        # Its default path is one per user (~/.gunicorn/gunicorn.ctl): two servers would share it.
+        "--no-control-socket",
     ]
 
 
