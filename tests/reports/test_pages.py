@@ -276,10 +276,10 @@ def test_preview_renders_the_draft_or_its_problems_with_lines(client, org, shops
     assert not ReportSnapshot.objects.exists()
 
 
-def test_preview_is_scoped_for_a_station_user(client, org, shops):
+def test_preview_is_refused_to_a_station_user_even_for_their_own_station(client, org, shops):
+    # A draft is arbitrary template text: only those who may edit templates may render one.
     _login(client, org, "east")
-    response = client.post("/reports/templates/work_summary/preview/",
-                           {"body": "{{ businesses.new }}", "period": "2026H1", "scope": "station:S2"})
-    assert "辖区" in response.content.decode() and 'class="figure"' not in response.content.decode()
-    response = client.post("/reports/templates/work_summary/preview/", {"body": "{{ businesses.new }}", "period": "2026H1"})
-    assert ">3</a>" in response.content.decode()
+    for scope in ("station:S1", "station:S2"):
+        response = client.post("/reports/templates/work_summary/preview/",
+                               {"body": "{{ businesses.new }}", "period": "2026H1", "scope": scope})
+        assert response.status_code == 403 and 'class="figure"' not in response.content.decode()

@@ -19,7 +19,7 @@ from jianguan.org.models import OrgUnit
 
 from .figures import build_namespace
 from .models import ReportTemplate
-from .templating import TemplateInvalid, check_template, render_template
+from .templating import TemplateInvalid, check_template, render_budget, render_template
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 
@@ -178,10 +178,13 @@ def build_report(template: ReportTemplate | str, params: Params, *, actor=None, 
     values, all_values = _values(keys, params, actor, extra)
     indicators = [get_indicator(k) for k in keys]
     context = _context(params, campaign, all_values)
-    text = render_template(body, {**context, **build_namespace(indicators, values, None)}, html=False).strip() + "\n"
+    budget = render_budget()
+    text = render_template(body, {**context, **build_namespace(indicators, values, None)}, html=False, budget=budget)
+    text = text.strip() + "\n"
     report = Report(template, params, values, text, keys, link=link, campaign=campaign)
     if link is not None:
-        report.html = render_template(body, {**context, **build_namespace(indicators, values, link)}, html=True)
+        report.html = render_template(body, {**context, **build_namespace(indicators, values, link)}, html=True,
+                                      budget=budget)
     return report
 
 

@@ -1,18 +1,22 @@
 """Report templates: Chinese text with placeholders, conditionals and loops (a sandboxed Jinja2).
 
-A template is checked before it is rendered: a syntax error or a placeholder that names no
-indicator is reported with its line, never rendered as blank.
+A template is checked before it is rendered: a syntax error, a placeholder that names no indicator,
+markup, `|safe` or a call is reported with its line, never rendered as blank. Rendering runs in
+`sandbox` under a budget; an overrun is reported the same way.
 """
 
 import re
 from dataclasses import dataclass
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from django.utils import timezone
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
+from jinja2.sandbox import SecurityError
 
 from jianguan.core.indicators import all_indicators
 
+from . import sandbox
 from .figures import FIGURE_ATTRS
+from .sandbox import ALLOWED_FILTERS, JINJA_FILTERS, Budget, ReportEnvironment, TemplateRefused
 
 CONTEXT_NAMES = frozenset({
     "bureau", "area", "period", "as_of", "period_start", "period_end", "scope",
@@ -37,10 +41,8 @@ class TemplateInvalid(Exception):
         self.problems = problems
 
 
-def environment(html: bool) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        autoescape=html, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
-    )
+def environment(html: bool) -> ReportEnvironment:
+    return ReportEnvironment(html)
 
 
 _SYNTAX_HINTS = [
@@ -78,6 +80,8 @@ def check_template(body: str) -> tuple[list[TemplateProblem], set[str]]:
     env = environment(html=False)
     try:
         ast = env.parse(body, name=TEMPLATE_NAME)
+        if refused := _refused(ast):
+            return refused, set()
         env.compile(body, name=TEMPLATE_NAME)  # unknown filters and tests surface only when compiling
     except TemplateSyntaxError as exc:
         return [TemplateProblem(exc.lineno, _syntax_message(exc))], set()
@@ -110,6 +114,47 @@ def check_template(body: str) -> tuple[list[TemplateProblem], set[str]]:
             problems.append(TemplateProblem(name.lineno, f"占位符“{name.name}”不完整，应写成如 {name.name}.指标"))
     problems.sort(key=lambda p: (p.line or 0, p.message))
     return problems, used
+
+
+# A tag, comment or doctype: `<img`, `</p`, `<!--`; a lone `<` (合格率<90%) is text.
+_MARKUP = re.compile(r"<[A-Za-z!/?][^<>\n]{0,30}")
+_BLOCK_TAGS = {
+    nodes.Macro: "macro", nodes.CallBlock: "call", nodes.Include: "include", nodes.Import: "import",
+    nodes.FromImport: "from … import", nodes.Extends: "extends", nodes.FilterBlock: "filter",
+    nodes.AssignBlock: "set … endset", nodes.EvalContextModifier: "autoescape",
+}
+_CALLABLE = ("range", "loop")
+
+
+def _markup_problem(line: int, found: str) -> TemplateProblem:
+    return TemplateProblem(line, f"模板中不能含有 HTML 标记“{found.strip()}”（报表中的文字按原样显示，"
+                                 "标题与段落用 # 与换行表示）")
+
+
+def _refused(ast) -> list[TemplateProblem]:
+    """What a report template may not do at all: markup, |safe and the like, calls, private attributes."""
+    problems = []
+    for data in ast.find_all(nodes.TemplateData):
+        if found := _MARKUP.search(data.data):
+            problems.append(_markup_problem(data.lineno + data.data[: found.start()].count("\n"), found.group()))
+    for const in ast.find_all(nodes.Const):
+        if isinstance(const.value, str) and (found := _MARKUP.search(const.value)):
+            problems.append(_markup_problem(const.lineno, found.group()))
+    for node in ast.find_all(nodes.Filter):
+        if node.name not in ALLOWED_FILTERS and (node.name in JINJA_FILTERS or node.name.startswith("_")):
+            why = "（报表中的文字一律按原样显示）" if node.name == "safe" else ""
+            problems.append(TemplateProblem(node.lineno, f"不能使用“{node.name}”过滤器{why}"))
+    for kind, tag in _BLOCK_TAGS.items():
+        problems += [TemplateProblem(n.lineno, f"不能使用 {tag} 标签") for n in ast.find_all(kind)]
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            problems.append(TemplateProblem(node.lineno, f"不能访问以下划线开头的属性“{name}”"))
+    for call in ast.find_all(nodes.Call):
+        root, steps = _chain(call.node)
+        if root not in _CALLABLE or (root == "range" and steps) or (root == "loop" and len(steps) > 1):
+            problems.append(TemplateProblem(call.lineno, "模板中只能调用 range() 与 loop 的方法"))
+    return sorted(problems, key=lambda p: (p.line or 0, p.message))
 
 
 def _part_loop_vars(ast, roots) -> set[str]:
@@ -176,13 +221,24 @@ def _check_rest(key: str, rest, indicator) -> str | None:
     return f"指标“{key}”没有属性“{name}”（可用：{'、'.join(sorted(FIGURE_ATTRS))}）"
 
 
-def render_template(body: str, context: dict, html: bool) -> str:
-    env = environment(html=html)
+def render_budget() -> Budget:
+    """The render budget in force today (rules `reports.render_max_*`)."""
+    return Budget.in_force(timezone.localdate())
+
+
+def render_template(body: str, context: dict, html: bool, budget: Budget | None = None) -> str:
     try:
-        return env.from_string(body).render(context)
+        return sandbox.render(body, context, html=html, budget=budget or render_budget(), name=TEMPLATE_NAME)
     except TemplateSyntaxError as exc:
         raise TemplateInvalid([TemplateProblem(exc.lineno, _syntax_message(exc))]) from exc
-    except (UndefinedError, TypeError, ValueError, KeyError, ZeroDivisionError) as exc:
+    except TemplateRefused as exc:
+        raise TemplateInvalid([TemplateProblem(_template_line(exc), exc.message)]) from exc
+    except SecurityError as exc:
+        message = "模板只能使用指标、通用名称及其属性，不能访问其他对象"
+        raise TemplateInvalid([TemplateProblem(_template_line(exc), message)]) from exc
+    except RecursionError as exc:
+        raise TemplateInvalid([TemplateProblem(None, "模板嵌套过深，无法生成")]) from exc
+    except (UndefinedError, TypeError, ValueError, LookupError, ArithmeticError) as exc:
         raise TemplateInvalid([TemplateProblem(_template_line(exc), f"渲染出错：{exc}")]) from exc
 
 
