@@ -118,7 +118,8 @@ def test_admin_unlocks_and_it_is_audited(client, org):
     admin_client = client.__class__()
     admin_client.force_login(org.users.admin)
     page = admin_client.get("/admin/axes/accessattempt/").content.decode()
-    assert "east" in page and "解除锁定" in page
+    assert "east" in page and "解除锁定" in page and "登录失败记录" in page and "连续失败次数" in page
+    assert 'alt="True"' in page  # 已锁定
     resp = admin_client.post(
         "/admin/axes/accessattempt/", {"action": "unlock", "_selected_action": [attempt.pk]}, follow=True
     )

@@ -85,15 +85,40 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class LoginLockoutAdmin(admin.ModelAdmin):
     """Failed logins counted per account and address (django-axes); administrators lift locks here."""
 
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    list_display = ["account", "address", "failures", "last_failure", "locked", "locked_until"]
     search_fields = ["username", "ip_address"]
-    fields = list_display + ["user_agent", "path_info"]
+    fields = [*list_display, "browser"]
     readonly_fields = fields
+    ordering = ["-attempt_time"]
     actions = ["unlock"]
+
+    @admin.display(description="账号", ordering="username")
+    def account(self, obj):
+        return obj.username
+
+    @admin.display(description="地址", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+    @admin.display(description="连续失败次数", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="最近一次失败", ordering="attempt_time")
+    def last_failure(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="浏览器")
+    def browser(self, obj):
+        return obj.user_agent
 
     @admin.display(description="已锁定", boolean=True)
     def locked(self, obj):
-        return obj.failures_since_start >= lockout.failure_limit()
+        return lockout.is_locked(obj)
+
+    @admin.display(description="锁定至")
+    def locked_until(self, obj):
+        return lockout.locked_until(obj) if lockout.is_locked(obj) else "—"
 
     @admin.action(description="解除锁定（清除失败次数）", permissions=["delete"])
     def unlock(self, request, queryset):

@@ -8,6 +8,8 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from axes.models import AccessAttempt
+        from django.apps import apps
 
         from . import lockout  # noqa: F401  (audits axes' lockouts)
         from .models import OrgUnit, Subdistrict, User
@@ -15,3 +17,7 @@ class OrgConfig(AppConfig):
         auditlog.register(OrgUnit)
         auditlog.register(Subdistrict)
         auditlog.register(User, exclude_fields=["password", "last_login"])
+
+        # django-axes has no Chinese catalogue: its model is named here for the admin (display only).
+        apps.get_app_config("axes").verbose_name = "登录安全"
+        AccessAttempt._meta.verbose_name = AccessAttempt._meta.verbose_name_plural = "登录失败记录"

@@ -62,11 +62,19 @@ def _attempt(username: str | None, ip: str | None) -> AccessAttempt | None:
     return AccessAttempt.objects.filter(username=username, ip_address=ip).order_by("-pk").first()
 
 
+def locked_until(attempt: AccessAttempt) -> dt.datetime:
+    return timezone.localtime(attempt.attempt_time + cool_off())
+
+
+def is_locked(attempt: AccessAttempt, now: dt.datetime | None = None) -> bool:
+    """As axes judges it: enough failures, the last one within the lockout time (expired rows linger
+    until the next login attempt cleans them up)."""
+    return attempt.failures_since_start >= failure_limit() and locked_until(attempt) > (now or timezone.now())
+
+
 def lockout_message(attempt: AccessAttempt | None) -> str:
     minutes = lockout_minutes()
-    until = ""
-    if attempt is not None:
-        until = f"，请于 {timezone.localtime(attempt.attempt_time + dt.timedelta(minutes=minutes)):%H:%M} 后再试"
+    until = f"，请于 {locked_until(attempt):%H:%M} 后再试" if attempt is not None else ""
     return (
         f"登录失败次数过多：该账号在本地址已被锁定 {minutes} 分钟{until}。"
         "如需立即解锁，请联系系统管理员。"
