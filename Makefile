@@ -57,11 +57,11 @@ dev: install
 # Debian's Chromium for the browser tests; never a downloaded browser. Without root (or without
 # the package) the browser tests print that they were skipped; CI runs as root and installs it.
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "正在安装 Debian 的 chromium（浏览器测试用）…"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
-		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+		echo "正在安装 Debian 的 chromium 与中文字体（浏览器测试用，页面宽度按中文字形测量）…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null; }; \
 	else echo "注意：无法安装 /usr/bin/chromium（需要 root 与 apt-get），浏览器测试将被跳过"; fi
 
 test: install-test browser test-sqlite test-postgres

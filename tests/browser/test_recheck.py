@@ -2,15 +2,14 @@
 comes back scrolled to its own error summary instead of leaving the error far down the page."""
 
 import datetime as dt
-import importlib
 
 import pytest
 
 from jianguan.inspections.choices import FindingStatus
-from jianguan.inspections.models import Checklist
 from jianguan.inspections.services.findings import finding_report
 
 from ..inspections.factories import inspection_with_finding, team
+from .test_layout import reseed
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -18,11 +17,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 @pytest.fixture
 def reported(transactional_db, org):
-    from django.apps import apps
-
-    importlib.import_module("jianguan.core.migrations.0004_audit_chain_head").create_head(apps, None)
-    if not Checklist.objects.exists():
-        importlib.import_module("jianguan.inspections.migrations.0002_seed_rules_formats_checklists").seed(apps, None)
+    reseed()
     _, finding, (registrar, partner) = inspection_with_finding(org)
     finding_report(actor=registrar, pk=finding.pk, version=finding.version, submitted_on=dt.date(2026, 9, 10), text="已更换灭火器")
     other = team(org.east, size=1)[0]
