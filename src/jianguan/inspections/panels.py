@@ -89,7 +89,9 @@ def business_findings(actor, business, on: dt.date) -> BusinessPanel:
         clock = finding_clock(f.status, f.deadline, f.recheck_due, on)
         rows.append(Row(
             text=f.description[:40], url=reverse("inspections:finding", args=[f.pk]),
-            note=f"整改期限 {f.deadline.isoformat()}", when=f.found_on.isoformat(), badge=f.get_status_display(),
+            note=f"复查期限 {f.recheck_due.isoformat()}" if f.status == FindingStatus.REPORTED and f.recheck_due
+            else f"整改期限 {f.deadline.isoformat()}",
+            when=f.found_on.isoformat(), badge=f.get_status_display(),
             tone=CLOCK_TONE.get(clock.state, FINDING_BADGE.get(f.status, "")),
         ))
     return BusinessPanel(
