@@ -112,6 +112,12 @@ def test_forwarded_header_ignored_without_trusted_proxy(client, org):
     assert login(client, "east", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
 
 
+def test_ipv6_clients_are_locked_by_their_64_network(client, org):
+    fail(client, "east", 5, ip="2001:db8:1:2::10")
+    assert login(client, "east", PASSWORD, ip="2001:db8:1:2::99").status_code == 429
+    assert login(client, "east", PASSWORD, ip="2001:db8:1:3::10").status_code == 302
+
+
 def test_admin_unlocks_and_it_is_audited(client, org):
     fail(client, "east", 5)
     attempt = AccessAttempt.objects.get(username="east")

@@ -49,13 +49,19 @@ def cool_off(request=None) -> dt.timedelta:
 
 
 def client_ip(request) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the address behind JIANGUAN_TRUSTED_PROXIES, as the rate limits see it."""
+    """AXES_CLIENT_IP_CALLABLE: the address behind JIANGUAN_TRUSTED_PROXIES, as the rate limits see it.
+    An IPv6 client is its /64 (one customer's network hands out many addresses), written as the
+    network's first address since axes stores an address, not a network."""
     address = client_address(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return None
-    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
 
 
 def _attempt(username: str | None, ip: str | None) -> AccessAttempt | None:
