@@ -138,3 +138,27 @@ def test_business_page_query_count_is_bounded(client, org, work):
         client.get(f"/businesses/{work.shop.pk}/")
     assert len(second) == len(first), [q["sql"] for q in second.captured_queries]
     assert len(first) <= 25  # session, user, rule, then a count and a few rows per panel
+
+
+def test_a_later_module_adds_its_panel_without_editing_the_business_app(client, org):
+    """A module registers a panel in its panels.py (here: in the test); the page shows it in order."""
+    from jianguan.core.panels import BusinessPanel, Count, Row, business_panels, register_business_panel
+
+    shop = home_records.BusinessFactory(subdistrict=org.subs["dongguan"])
+
+    @register_business_panel("cases.cases", order=45, visible=lambda actor: actor.role != "leadership")
+    def cases(actor, business, on):
+        return BusinessPanel(
+            title="行政处罚案件", total=1, unit="件", counts=[Count("在办", 1, "/cases/?business=x")],
+            rows=[Row(text=f"案件 {business.name}", url="/cases/1/")],
+        )
+
+    try:
+        client.force_login(org.users.east)
+        panels, page = _page(client, shop)
+        assert list(panels).index("cases.cases") == list(panels).index("inspections.documents") + 1
+        assert "行政处罚案件" in page and f"案件 {shop.name}" in page and 'href="/cases/?business=x"' in page
+        client.force_login(org.users.leader)
+        assert "cases.cases" not in _page(client, shop)[0]
+    finally:
+        business_panels.unregister("cases.cases")

@@ -199,3 +199,26 @@ def test_missing_window_rule_is_said_not_a_500(client, org, work):
     for _kind, count in todos["complaints.deadlines"].counts:
         assert client.get(count.url).status_code == 200
     assert client.get("/inspections/findings/?due=soon").status_code == 200
+
+
+def test_a_later_module_adds_its_todo_through_the_registry(client, org):
+    from jianguan.core.panels import Count, Todo, register_todo, todos
+
+    seen = []
+
+    @register_todo("sampling.results", order=45)
+    def sampling(actor, on, until):
+        seen.append((actor.username, on, until))
+        return Todo(
+            label="待告知的抽检结果", unit="批次", overdue=Count("已逾期", 2, "/sampling/?due=overdue", tone="danger"),
+            due_soon=Count("即将到期", 0, "/sampling/?due=soon"), open=Count("全部", 5, "/sampling/"),
+        )
+
+    try:
+        client.force_login(org.users.east)
+        todo_list, page = _todos(client)
+        assert todo_list["sampling.results"].overdue.n == 2 and "待告知的抽检结果" in page
+        assert 'href="/sampling/?due=overdue" data-count="overdue"' in page
+        assert seen[0][0] == "east" and (seen[0][2] - seen[0][1]).days == 3
+    finally:
+        todos.unregister("sampling.results")
