@@ -21,6 +21,8 @@ from jianguan.core.importing import (
     write_error_report,
 )
 
+pytestmark = pytest.mark.django_db  # the limits a file is read under are rules in the database
+
 ROWS = [["街道代码", "街道名称", "所属监管所"], ["370102001", "东关街道", "东关市场监管所"]]
 
 

@@ -217,18 +217,14 @@ def export_rows(actor, filters: dict) -> tuple[list[str], object]:
 
 
 def equipment_export(request):
-    from openpyxl import Workbook
+    from jianguan.core.exporting import write_table
 
     filters = _filters(request)
     headers, rows = export_rows(request.user, filters)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("特种设备台账")
-    sheet.append(headers)
-    for row in rows:
-        # Everything as text (registration codes and USCCs must not become numbers); empty cells are left out.
-        sheet.append([None if v is None or v == "" else str(v) for v in row])
+    # Everything as text (registration codes and USCCs must not become numbers); empty cells are left out.
+    as_text = ([None if v is None or v == "" else str(v) for v in row] for row in rows)
     spool = tempfile.TemporaryFile()
-    workbook.save(spool)
+    write_table(spool, headers, as_text, fmt="xlsx", title="特种设备台账")
     spool.seek(0)
     name = f"特种设备台账_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(spool, as_attachment=True, filename=name)

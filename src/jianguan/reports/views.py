@@ -200,22 +200,25 @@ def drill(request, key: str):
 @require_GET
 def drill_export(request, key: str):
     """The drill-down list as an Excel file: the records with the indicator's columns, and a sheet of parameters."""
-    from openpyxl import Workbook
+    from io import BytesIO
+
     from openpyxl.styles import Font
 
+    from jianguan.core.exporting import new_workbook, sheet_title, xlsx_cell, xlsx_row
+
     indicator, params, part, qs = _drill_params(request, key)
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = (indicator.label + (f"（{part}）" if part else ""))[:31]
-    sheet.append([c.header for c in indicator.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    wb = new_workbook()  # write-only: the core writer makes every text a text, never a formula
+    sheet = wb.create_sheet(sheet_title(indicator.label + (f"（{part}）" if part else "")))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([xlsx_cell(sheet, c.header, font=bold) for c in indicator.columns])
     total = 0
     for record in qs.iterator(chunk_size=2000):
-        sheet.append([_cell(column_value(record, c.path)) for c in indicator.columns])
+        sheet.append(xlsx_row(sheet, [_cell(column_value(record, c.path)) for c in indicator.columns]))
         total += 1
-    sheet.freeze_panes = "A2"
     about = wb.create_sheet("说明")
+    about.column_dimensions["A"].width = 12
+    about.column_dimensions["B"].width = 60
     summed = _summed(indicator, qs)
     for row in (
         ("指标", indicator.label + (f"（{part}）" if part else "")),
@@ -230,11 +233,7 @@ def drill_export(request, key: str):
         ("导出人", str(request.user)),
         ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ):
-        about.append(list(row))
-    about.column_dimensions["A"].width = 12
-    about.column_dimensions["B"].width = 60
-    from io import BytesIO
-
+        about.append(xlsx_row(about, row))
     out = BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(), content_type=renderers.content_type("xlsx"))

@@ -17,8 +17,6 @@ path — is answered in this public layout (or as the API's error JSON when JSON
 site's own 404 page is the staff layout, whose links all lead to the login.
 """
 
-import csv
-import io
 import json
 from decimal import Decimal, InvalidOperation
 from functools import wraps
@@ -33,6 +31,7 @@ from django.urls import Resolver404, resolve
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from jianguan.core.exporting import csv_bytes
 from jianguan.core.paging import parse_int
 from jianguan.core.ratelimit import rate_limit
 from jianguan.org.choices import OrgKind
@@ -248,16 +247,13 @@ def results_csv(request, number: str):
     task = _get_task(public_tasks().defer(*HEAVY).filter(drawn_at__isnull=False), number=number)
     items = "、".join(task.items.order_by("code").values_list("name", flat=True))
     authority = _bureau_name()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADERS)
     published = task.drawn.filter(published_on__isnull=False).select_related("business").order_by("order")
-    for obj in published.iterator(chunk_size=2000):
-        writer.writerow([
-            task.number, items, obj.business.uscc, obj.business.name, obj.get_result_display(),
-            obj.result_on.isoformat() if obj.result_on else "", obj.published_on.isoformat(), authority,
-        ])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [task.number, items, obj.business.uscc, obj.business.name, obj.get_result_display(),
+         obj.result_on.isoformat() if obj.result_on else "", obj.published_on.isoformat(), authority]
+        for obj in published.iterator(chunk_size=2000)
+    )
+    # The core writer: a business name that reads as a formula stays text (an apostrophe in front).
+    response = HttpResponse(csv_bytes(CSV_HEADERS, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{task.number}-results.csv")
     return response

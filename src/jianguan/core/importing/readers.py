@@ -7,9 +7,9 @@ told apart from a real spreadsheet.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jianguan.core.errors import DomainError
+from jianguan.core.exporting import csv_unescape
+
+from .limits import Limits, check_xlsx
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+MAX_COLUMNS = 16_384  # Excel's own: no ledger is wider, and a wider file is no spreadsheet
+CSV_CHUNK = 1 << 20
 
 
 class FileRejected(DomainError):
@@ -84,9 +89,48 @@ def _sniff(path: Path) -> str:
     raise FileRejected(f"不支持的文件类型“{suffix}”，只能导入 .xlsx 或 .csv 文件", "import_file_format")
 
 
-def _xlsx_table(path: Path, stack: list) -> Table:
+def _too_wide(width: int, where: str) -> FileRejected:
+    return FileRejected(
+        f"{where}有 {width} 列，超过 Excel 的上限 {MAX_COLUMNS} 列；请检查文件是否为本系统的台账", "import_file_format"
+    )
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _checked(rows: Iterator[tuple[int, list]], headers: list[str], limits: Limits) -> Iterator[tuple[int, list]]:
+    """The rows, each held to the column and cell-length limits while it streams past."""
+    longest = limits.cell_chars
+    for number, cells in rows:
+        if len(cells) > MAX_COLUMNS:
+            raise _too_wide(len(cells), f"第 {number} 行")
+        if max(map(_length, cells), default=0) > longest:
+            index = next(i for i, c in enumerate(cells) if _length(c) > longest)
+            header = headers[index] if index < len(headers) and headers[index] else ""
+            named = f"“{header}”" if header else ""
+            raise FileRejected(
+                f"第 {number} 行第 {_column_letter(index)} 列{named}的内容有 {len(cells[index])} 个字符，"
+                f"超过单元格上限 {longest} 个字符（Excel 的上限），整个文件未导入；请删减后重新上传",
+                "import_cell_too_long",
+                {"row": number, "column": _column_letter(index), "header": header, "limit": longest},
+            )
+        yield number, cells
+
+
+def _length(value) -> int:
+    return len(value) if isinstance(value, str) else 0
+
+
+def _xlsx_table(path: Path, stack: list, limits: Limits) -> Table:
     import openpyxl
 
+    check_xlsx(path, limits)  # before openpyxl inflates anything
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors...
@@ -99,57 +143,95 @@ def _xlsx_table(path: Path, stack: list) -> Table:
     if not workbook.worksheets:
         raise FileRejected("Excel 文件中没有工作表", "import_file_empty")
     sheet = workbook.worksheets[0]
+    total = (sheet.max_row - 1) if sheet.max_row else None
+    # The sheet's own dimension is only a claim: a forged A1:XFD… would pad every row to 16,384 cells.
+    sheet.reset_dimensions()
     try:
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise FileRejected("Excel 文件内容损坏，无法读取", "import_file_format") from None
+    if header_row is not None and len(header_row) > MAX_COLUMNS:
+        raise _too_wide(len(header_row), "表头")
     headers = [clean_header(v) for v in header_row or ()]
-    total = (sheet.max_row - 1) if sheet.max_row else None
 
     def data() -> Iterator[tuple[int, list]]:
         for number, row in enumerate(rows, start=2):
             yield number, [_cell(v) for v in row]
 
-    return Table(headers=headers, rows=data(), total=total, kind="xlsx")
+    return Table(headers=headers, rows=_checked(data(), headers, limits), total=total, kind="xlsx")
 
 
-def decode_csv(raw: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was in: UTF-8 (with or without BOM), else GBK."""
-    if b"\x00" in raw[:4096]:
-        raise FileRejected("文件不是文本格式的 CSV（含有二进制内容），请检查文件", "import_file_format")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else "gbk")
-        except UnicodeDecodeError:
-            continue
+def _csv_encoding(path: Path) -> tuple[str, int]:
+    """The file's encoding (UTF-8 with or without BOM, else GB18030) and its number of lines, found
+    in one streaming pass: the file is never held whole."""
+    with path.open("rb") as fh:
+        if b"\x00" in fh.read(4096):
+            raise FileRejected("文件不是文本格式的 CSV（含有二进制内容），请检查文件", "import_file_format")
+        for encoding in ("utf-8-sig", "gb18030"):
+            fh.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            lines = 0
+            try:
+                while chunk := fh.read(CSV_CHUNK):
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return encoding, lines
     raise FileRejected("CSV 文件的编码无法识别，应为 UTF-8 或 GBK（GB18030）", "import_file_encoding")
 
 
-def _csv_table(path: Path) -> Table:
-    text, encoding = decode_csv(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
+def _csv_table(path: Path, stack: list, limits: Limits) -> Table:
+    encoding, lines = _csv_encoding(path)
+    stream = path.open("r", encoding=encoding, newline="")
+    stack.append(stream.close)
+    first_line = stream.readline()
+    stream.seek(0)
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise FileRejected(f"CSV 文件格式错误：{exc}", "import_file_format") from None
-    headers = [clean_header(v) for v in records[0]] if records else []
-    body = records[1:]
+    reader = csv.reader(stream, delimiter=delimiter)
 
+    def records() -> Iterator[list]:
+        number = 0
+        try:
+            for number, record in enumerate(reader, start=1):  # noqa: B007 - read after the loop on error
+                if len(record) > MAX_COLUMNS:
+                    raise _too_wide(len(record), "表头" if number == 1 else f"第 {number} 行")
+                # An exported text that a spreadsheet would run went out behind an apostrophe.
+                yield [csv_unescape(c) if c[:1] == "'" else c for c in record]
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise FileRejected(
+                    f"第 {number + 1} 行有单元格的内容超过单元格上限 {limits.cell_chars} 个字符（Excel 的上限），"
+                    "整个文件未导入；请检查是否缺少引号的配对后重新上传",
+                    "import_cell_too_long",
+                    {"row": number + 1, "limit": limits.cell_chars},
+                ) from None
+            raise FileRejected(f"CSV 文件第 {number + 1} 行格式错误：{exc}", "import_file_format") from None
+
+    body = records()
+    first = next(body, None)
+    headers = [clean_header(v) for v in first] if first else []
     return Table(
-        headers=headers, rows=enumerate(body, start=2), total=len(body), kind="csv", encoding=encoding
+        headers=headers,
+        rows=_checked(enumerate(body, start=2), headers, limits),
+        total=max(lines - 1, 0),
+        kind="csv",
+        encoding="utf-8" if encoding == "utf-8-sig" else "gbk",
     )
 
 
 @contextmanager
-def open_table(path: str | Path):
-    """Yield the file's Table; raise FileRejected when the file is not a readable ledger."""
+def open_table(path: str | Path, limits: Limits | None = None):
+    """Yield the file's Table; raise FileRejected when the file is not a readable ledger or is past
+    the limits (those in force today unless given)."""
     path = Path(path)
+    limits = limits or Limits.in_force()
     closers: list = []
     try:
         kind = _sniff(path)
-        table = _xlsx_table(path, closers) if kind == "xlsx" else _csv_table(path)
+        table = _xlsx_table(path, closers, limits) if kind == "xlsx" else _csv_table(path, closers, limits)
         if not any(table.headers):
             raise FileRejected("文件为空：第 1 行应为表头", "import_file_empty")
         yield table

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jianguan.core.exporting import new_workbook, xlsx_cell, xlsx_row
+
 from .engine import ImportResult
-from .readers import FileRejected, open_table
+from .readers import MAX_COLUMNS, FileRejected, open_table
 
 REASON_HEADER = "错误原因"
 
@@ -27,47 +29,42 @@ def _reasons_by_row(result: ImportResult) -> dict[int, str]:
 def write_error_report(source: str | Path, result: ImportResult, dest: str | Path) -> Path:
     """The original rows plus a 错误原因 column (bad rows highlighted). For a file rejected as a
     whole, the header (when readable) and one row carrying the reason."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     dest = Path(dest)
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     sheet = workbook.create_sheet("导入错误")
     sheet.freeze_panes = "A2"
     fill = PatternFill("solid", fgColor="FFC7CE")
     bold = Font(bold=True)
 
     def reason_cell(text: str):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.fill = fill
-        return cell
+        return xlsx_cell(sheet, text, fill=fill)
 
     def header_row(headers: list) -> list:
-        cells = []
-        for value in [*headers, REASON_HEADER]:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = bold
-            cells.append(cell)
-        return cells
+        return [xlsx_cell(sheet, value, font=bold) for value in [*headers, REASON_HEADER]]
+
+    def append(values: list) -> None:
+        # The original cells go through the core writer: a formula typed into a ledger stays text.
+        sheet.append(xlsx_row(sheet, values))
 
     try:
         with open_table(source) as table:
-            headers = list(table.headers)
+            headers = list(table.headers)[:MAX_COLUMNS]
             if result.file_error:
-                sheet.append(header_row(headers))
-                sheet.append([None] * len(headers) + [reason_cell(result.file_error)])
+                append(header_row(headers))
+                append([None] * len(headers) + [reason_cell(result.file_error)])
             else:
                 reasons = _reasons_by_row(result)
-                sheet.append(header_row(headers))
+                append(header_row(headers))
                 width = len(headers)
                 for number, cells in table.rows:
                     row = list(cells[:width]) + [None] * (width - len(cells))
                     reason = reasons.get(number)
-                    sheet.append(row + ([reason_cell(reason)] if reason else [None]))
+                    append(row + ([reason_cell(reason)] if reason else [None]))
     except FileRejected:
-        sheet.append(header_row([]))
-        sheet.append([reason_cell(result.file_error or "文件无法读取")])
+        append(header_row([]))
+        append([reason_cell(result.file_error or "文件无法读取")])
     workbook.save(dest)
     return dest
 

@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from jianguan.core.exporting import xlsx_cell, xlsx_row, xlsx_text
 from jianguan.core.indicators import Column, column_value, drilldown, get_indicator
 
 from ..engine import area_label, cn_date, json_number
@@ -31,7 +31,6 @@ INDICATOR_HEADERS = ("指标标识", "名称", "分项", "数值", "单位", "�
 INDICATOR_WIDTHS = (34, 16, 14, 12, 6, 60, 44)
 RATE_FORMAT = "0.00"
 MAX_ROWS = 1_048_576  # per sheet, header included
-MAX_CELL_TEXT = 32_767
 SHEET_TITLE_MAX = 31
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 WIDTH_SAMPLE = 200  # rows looked at to size a drill-down's columns
@@ -99,17 +98,15 @@ def _indicator_sheet(workbook, report, titles) -> None:
         number = WriteOnlyCell(sheet, value=value)
         if isinstance(value, float):
             number.number_format = RATE_FORMAT
-        wrapped = WriteOnlyCell(sheet, value=definition)
-        wrapped.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.append([key, label, part, number, unit, wrapped, parameters])
+        wrapped = xlsx_cell(sheet, definition, alignment=Alignment(wrap_text=True, vertical="top"))
+        sheet.append(xlsx_row(sheet, [key, label, part, number, unit, wrapped, parameters]))
 
 
 def _text_sheet(workbook, report, titles) -> None:
     sheet = _new_sheet(workbook, TEXT_SHEET, titles)
     _set_widths(sheet, (120,))
     for block in blocks(report.text):
-        cell = WriteOnlyCell(sheet, value=_safe_text(block.text))
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell = xlsx_cell(sheet, block.text, alignment=Alignment(wrap_text=True, vertical="top"))
         if block.kind in HEADING_STYLES:
             cell.font = HEADING_STYLES[block.kind]
         sheet.append([cell])
@@ -130,9 +127,7 @@ def _info_sheet(workbook, report, titles) -> None:
         ("SHA-256", report.sha256),
     ]
     for label, value in rows:
-        head = WriteOnlyCell(sheet, value=label)
-        head.font = BOLD
-        sheet.append([head, _safe_text(value)])
+        sheet.append(xlsx_row(sheet, [xlsx_cell(sheet, label, font=BOLD), value]))
 
 
 # --- the records behind each figure ------------------------------------------------------------
@@ -246,20 +241,12 @@ def _cell_value(value):
         return value
     if isinstance(value, int | float | Decimal | dt.date | dt.time):
         return value
-    return _safe_text(str(value))
+    return xlsx_text(str(value))
 
 
 def _row(sheet, values: tuple) -> tuple | list:
-    # Plain values stream fastest; openpyxl gives dates and datetimes a date format by itself.
-    if not any(isinstance(v, str) and v.startswith("=") for v in values):
-        return values
-    out = []
-    for value in values:
-        if isinstance(value, str) and value.startswith("="):
-            value = WriteOnlyCell(sheet, value=value)
-            value.data_type = "s"  # text, never a formula
-        out.append(value)
-    return out
+    # Plain values stream fastest; the core writer turns only texts a spreadsheet would run into text cells.
+    return xlsx_row(sheet, values)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -272,9 +259,7 @@ def _new_sheet(workbook, title: str, titles: set[str]):
 def _header(sheet, headers) -> list:
     cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = BOLD
-        cells.append(cell)
+        cells.append(xlsx_cell(sheet, text, font=BOLD))
     return cells
 
 
@@ -301,6 +286,3 @@ def _widths(headers, sample) -> list[float]:
         widths.append(min(max(longest + 2, 8), 60))
     return widths
 
-
-def _safe_text(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
