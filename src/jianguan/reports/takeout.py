@@ -109,13 +109,3 @@ def figures_table(params: Params, rows: list[FigureRow]) -> list[list]:
         ])
     return out
 
-
-def csv_bytes(headers, rows) -> bytes:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

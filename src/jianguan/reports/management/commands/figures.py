@@ -5,10 +5,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jianguan.core.errors import DomainError
+from jianguan.core.exporting import csv_bytes
 from jianguan.core.importing.actors import resolve_actor
 
 from ...engine import build_params
-from ...takeout import CSV_HEADERS, csv_bytes, figure_rows, figures_json, figures_table
+from ...takeout import CSV_HEADERS, figure_rows, figures_json, figures_table
 
 
 class Command(BaseCommand):
