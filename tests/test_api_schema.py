@@ -5,7 +5,9 @@ Bounded (a handful of derandomized examples per operation) so that it runs in ev
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -30,7 +32,18 @@ def api_schema(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def tokens(db):
+def in_process_requests():
+    """Keep the test's connection open across the WSGI calls, as Django's test client does: Django
+    closes it at the end of every request otherwise, and on PostgreSQL that ends the test transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db, in_process_requests):
     bureau = OrgUnitFactory(kind=OrgKind.BUREAU, code="B", name="测试区市场监督管理局")
     dept = OrgUnitFactory(kind=OrgKind.DEPARTMENT, code="D1", name="消费者权益保护科", parent=bureau)
     east = OrgUnitFactory(kind=OrgKind.STATION, code="S1", name="东关市场监管所", parent=bureau)

@@ -73,9 +73,9 @@ def on_validation_error(request, exc: NinjaValidationError):
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
 def on_out_of_range(request, exc):
-    # A number past what the database holds (SQLite: OverflowError; PostgreSQL: DataError) that no
-    # schema bounded: the client's mistake, not a server error.
-    return _error(request, 400, "out_of_range", "请求中的数值超出了可处理的范围")
+    # A value the database cannot hold that no schema refused (a number past 64 bits: OverflowError on
+    # SQLite, DataError on PostgreSQL; a NUL character in text on PostgreSQL): the client's mistake.
+    return _error(request, 400, "out_of_range", "请求中的数据超出了可保存的范围（数值过大，或含有不可保存的字符）")
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,4 +1,6 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import JsonResponse
+from django.shortcuts import render
 
 # The API authenticates its own callers (session or token) and answers 401 in JSON; the public
 # portal needs no login at all. Everything else requires a signed-in user.
@@ -42,3 +44,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+NUL_MESSAGE = "请求中含有不可处理的空字符（\\0），请检查链接或参数"
+
+
+class RejectNulMiddleware:
+    """A NUL character in the address or a query parameter is a 400 before any view runs: PostgreSQL
+    cannot hold it in text and raises DataError wherever the value reaches a query (SQLite takes it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
+            if request.path.startswith("/api/"):
+                body = {"code": "invalid", "message": NUL_MESSAGE, "extra": {}}
+                return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+            return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
+        return self.get_response(request)
