@@ -151,8 +151,9 @@ def test_department_user_runs_a_task_and_the_public_verifies_it(browser, page, l
     task.refresh_from_db()
     assert task.status == TaskStatus.PUBLISHED
     public_url = page.locator("#public-link").get_attribute("href")
-    record_url = page.locator("#record-link").get_attribute("href")
+    record_url = page.locator("#public-record-link").get_attribute("href")
     assert public_url == f"/public/spotchecks/tasks/{task.number}/" and record_url == f"/public/spotchecks/draws/{task.pk}.json"
+    assert page.locator("#record-link").get_attribute("href") == f"/spotchecks/tasks/{task.pk}/record.json"  # the full one
     page.set_viewport_size({"width": 390, "height": 844})
     for url in (f"/spotchecks/tasks/{task.pk}/", f"/spotchecks/tasks/{task.pk}/draw/", "/spotchecks/", "/spotchecks/objects/new/"):
         page.goto(f"{live_server.url}{url}")
@@ -182,3 +183,4 @@ def test_department_user_runs_a_task_and_the_public_verifies_it(browser, page, l
     assert record["commitment"] == task.commitment and record["witness"] == "2026年9月1日 监督人员王五在场见证"
     assert algorithm.verify(copy.deepcopy(record)) is None and ref.verify(copy.deepcopy(record)) is None
     assert [o["key"] for o in record["selected"]] == [o.key for o in objects]
+    assert not {"A", "B", "C", "D"} & {o["stratum"] for o in record["selected"]}  # classes are internal

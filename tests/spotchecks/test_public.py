@@ -52,8 +52,10 @@ def test_before_the_draw_the_commitment_and_digests_are_shown_never_the_secret(c
     page = client.get(f"/public/spotchecks/tasks/{task.number}/")
     text = page.content.decode()
     assert page.status_code == 200
-    for shown in (task.commitment, task.pool_digest, task.inspector_digest, "A类 10%", "D类 100%", "2 名"):
+    a_label, d_label = task.labels["strata"]["A"], task.labels["strata"]["D"]
+    for shown in (task.commitment, task.pool_digest, task.inspector_digest, f"{a_label}</span> 10%", f"{d_label}</span> 100%", "2 名"):
         assert shown in text, shown
+    assert "A类" not in text and "D类" not in text  # ratios by the record's labels, never by credit class
     assert f"{len(task.pool_snapshot)} 个对象" in text and f"{len(task.inspector_snapshot)} 名执法人员" in text
     assert task.secret not in text and "等待抽取" in text
     assert client.get(f"/public/spotchecks/draws/{task.pk}.json").status_code == 404

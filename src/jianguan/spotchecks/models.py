@@ -134,6 +134,8 @@ class Task(models.Model):
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
     drawn_by = models.ForeignKey(USER, verbose_name="抽取操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     record = models.JSONField("抽取记录", null=True, blank=True)
+    # Fixed at locking: the random labels that name strata and inspectors in the public record (labels.py).
+    labels = models.JSONField("公开记录代号", null=True, blank=True)
     void_reason = models.TextField("作废理由", blank=True)
     voided_at = models.DateTimeField("作废时间", null=True, blank=True)
     created_by = models.ForeignKey(USER, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -4,9 +4,10 @@ What the public sees of a task follows the draw's protocol (docs/draw.md):
 - from locking on: the commitment, the two pools' digests and sizes, the ratios and the team size, so
   that anyone can later check that the draw used exactly what was announced; never the secret;
 - after the draw: the secret, the witness's text and name, the time, the drawn objects with the
-  departments or stations of each team (no inspector names or certificate numbers on the page), and
-  the draw record itself as JSON for `jianguan verify-draw` (the record holds the certificate
-  numbers, which the algorithm needs and which are printed on every 执法证 anyway);
+  departments or stations of each team (no credit risk class, no inspector names or certificate
+  numbers on the page), and the draw record itself as JSON for `jianguan verify-draw`, naming strata
+  and inspectors by the labels fixed at locking (labels.py): a class is internal and a conflict
+  declaration is personal data. A record drawn before labels existed is for staff only;
 - once published: each object's result and dates, and the results as CSV for the national credit
   publicity system.
 A task voided while still a draft was never announced, so it is not shown; any other voided task is,
@@ -44,7 +45,6 @@ PAGE_SIZE = 30
 OBJECTS_PAGE_SIZE = 100
 HEAVY = ("pool_snapshot", "inspector_snapshot", "record")  # a city's pool is millions of entries
 CSV_HEADERS = ("任务编号", "抽查事项", "统一社会信用代码", "市场主体名称", "抽查结果", "结果日期", "公示日期", "检查实施机关")
-UNRATED = "-"
 PUBLIC_STATUSES = [(s.value, s.label) for s in TaskStatus if s != TaskStatus.DRAFT]
 
 
@@ -141,10 +141,6 @@ def not_found(request, rest: str = ""):
     return not_found_response(request)
 
 
-def stratum_label(stratum: str) -> str:
-    return "未分类" if stratum == UNRATED else f"{stratum}类"
-
-
 def percent(text: str) -> str:
     """"0.05" → "5"; the ratio is a decimal string, kept exact."""
     try:
@@ -199,7 +195,8 @@ def task_detail(request, number: str):
         "drawn": drawn,
         "items": list(task.items.order_by("code")),
         "departments": list(task.departments.order_by("code")) or [task.plan.department],
-        "ratios": [(stratum_label(s), percent(r)) for s, r in sorted(task.ratios.items())],
+        "ratios": public_ratios(task),
+        "record_public": bool(task.labels),
     }
     if drawn:
         objects = task.drawn.select_related("business").order_by("order")
@@ -208,16 +205,28 @@ def task_detail(request, number: str):
         unit_of = dict(User.objects.filter(cert_no__in=certificates).values_list("cert_no", "org_unit__name"))
         context.update({
             "page": page,
-            "rows": [(obj, stratum_label(obj.stratum), _units_of(obj.team, unit_of)) for obj in page],
+            "rows": [(obj, _units_of(obj.team, unit_of)) for obj in page],
             "drawn_count": page.paginator.count,
             "published_count": task.drawn.filter(published_on__isnull=False).count(),
         })
     return _render(request, "detail.html", context)
 
 
+def public_ratios(task: Task) -> list[tuple[str, str]]:
+    """The ratios as the public record names them: by stratum label, never by credit risk class. A task
+    locked before labels existed keys its ratios by class, so the public page lists none for it."""
+    if not task.labels:
+        return []
+    by_label = {label: task.ratios[s] for s, label in task.labels["strata"].items() if s in (task.ratios or {})}
+    return [(label, percent(r)) for label, r in sorted(by_label.items())]
+
+
 def _record_response(task: Task) -> HttpResponse:
     if task.drawn_at is None or task.record is None:
         raise PublicNotFound(f"任务 {task.number} 尚未抽取，抽取后才有抽取记录。")
+    if not task.labels:
+        # Drawn before the labels: its record names credit risk classes and conflict declarations.
+        raise PublicNotFound(f"任务 {task.number} 的抽取记录含内部信息（信用风险分类、回避声明），不对外公开；如需复核，请向实施部门申请。")
     response = HttpResponse(json.dumps(task.record, ensure_ascii=False), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, f"{task.number}-draw.json")
     return response
@@ -228,7 +237,7 @@ def _record_response(task: Task) -> HttpResponse:
 @require_safe
 def draw_record(request, pk: int):
     """The draw record exactly as stored, for `jianguan verify-draw`; 404 before the draw."""
-    return _record_response(_get_task(public_tasks().only("pk", "number", "drawn_at", "record"), pk=pk))
+    return _record_response(_get_task(public_tasks().only("pk", "number", "drawn_at", "record", "labels"), pk=pk))
 
 
 @rate_limit()
@@ -236,7 +245,7 @@ def draw_record(request, pk: int):
 @require_safe
 def draw_record_by_number(request, number: str):
     """The same record, addressed by the task's number (as docs/draw.md writes it)."""
-    return _record_response(_get_task(public_tasks().only("pk", "number", "drawn_at", "record"), number=number))
+    return _record_response(_get_task(public_tasks().only("pk", "number", "drawn_at", "record", "labels"), number=number))
 
 
 @rate_limit()

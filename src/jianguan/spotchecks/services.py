@@ -20,6 +20,7 @@ from jianguan.org.choices import Role
 from jianguan.org.models import User
 
 from . import draw as algorithm
+from . import labels
 from .choices import TASK_TRANSITIONS, PlanStatus, PoolTarget, PublicResult, TaskStatus
 from .models import CheckItem, DrawnObject, InspectorPool, ObjectPool, Plan, Task
 from .selectors import pool_entries, pool_inspectors
@@ -166,7 +167,10 @@ def task_lock(*, actor: User | None, pk: int, version: int | None) -> Task:
     task.secret = secrets.token_hex(32)
     task.commitment = algorithm.sha256_hex(task.secret)
     task.pool_snapshot, task.inspector_snapshot = pool, inspectors
-    task.pool_digest, task.inspector_digest = algorithm.pool_digest(pool), algorithm.inspector_digest(inspectors)
+    # The announced digests are of the labelled pools: the draw runs on them and its record is public.
+    task.labels = labels.make_labels(pool, inspectors, task.ratios)
+    public_pool, public_people, _ = labels.public_inputs(pool, inspectors, task.ratios, task.labels)
+    task.pool_digest, task.inspector_digest = algorithm.pool_digest(public_pool), algorithm.inspector_digest(public_people)
     task.locked_at = timezone.now()
     with acting(actor):
         _save(task)
@@ -174,8 +178,13 @@ def task_lock(*, actor: User | None, pk: int, version: int | None) -> Task:
 
 
 def draw_input(task: Task, witness: str) -> dict:
+    """The draw's input: the frozen pools by their public labels (a task locked before labels existed
+    draws on the classes and certificate numbers themselves, as its announced digests say)."""
+    pool, people, ratios = task.pool_snapshot, task.inspector_snapshot, task.ratios
+    if task.labels:
+        pool, people, ratios = labels.public_inputs(pool, people, ratios, task.labels)
     return {
-        "pool": task.pool_snapshot, "ratios": task.ratios, "inspectors": task.inspector_snapshot, "team_size": task.team_size,
+        "pool": pool, "ratios": ratios, "inspectors": people, "team_size": task.team_size,
         "max_objects_per_inspector": task.max_objects_per_inspector, "commitment": task.commitment, "secret": task.secret,
         "witness": witness,
     }
@@ -207,8 +216,9 @@ def task_draw(*, actor: User | None, pk: int, version: int | None, witness: str,
         _save(task)
         DrawnObject.objects.bulk_create(
             DrawnObject(
-                task=task, order=n, key=o["key"], stratum=o["stratum"], rank=o["rank"], business=business_of[o["key"]],
-                subdistrict_id=business_of[o["key"]].subdistrict_id, team=record["teams"][o["key"]],
+                task=task, order=n, key=o["key"], stratum=labels.stratum_of(task.labels, o["stratum"]), rank=o["rank"],
+                business=business_of[o["key"]], subdistrict_id=business_of[o["key"]].subdistrict_id,
+                team=labels.team_of(task.labels, record["teams"][o["key"]]),
             )
             for n, o in enumerate(record["selected"], 1)
         )

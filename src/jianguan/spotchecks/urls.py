@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:pk>/lock/", tasks.task_lock, name="task_lock"),
     path("tasks/<int:pk>/draw/", tasks.task_draw, name="task_draw"),
+    path("tasks/<int:pk>/record.json", tasks.task_record, name="task_record"),
     path("tasks/<int:pk>/start/", tasks.task_start, name="task_start"),
     path("tasks/<int:pk>/results/", tasks.task_results, name="task_results"),
     path("tasks/<int:pk>/results/from-inspections/", tasks.results_from_inspections, name="results_from_inspections"),

@@ -15,6 +15,7 @@ from jianguan.org.models import User
 from .. import draw as algorithm
 from ..choices import TaskStatus
 from ..models import Task
+from ..public import percent
 from ..selectors import UNRATED
 
 STRATA = ("A", "B", "C", "D", UNRATED)
@@ -72,8 +73,13 @@ def draw_plan(task: Task) -> list[dict]:
     for row in stratum_counts(task.pool_snapshot):
         ratio = (task.ratios or {}).get(row["stratum"])
         share = algorithm.parse_ratio(row["stratum"], ratio) if ratio is not None else Fraction(0)
-        rows.append({**row, "ratio": ratio or "—", "take": min(algorithm.ceil_share(row["count"], share), row["count"])})
+        rows.append({**row, "ratio": ratio_text(ratio), "take": min(algorithm.ceil_share(row["count"], share), row["count"])})
     return rows
+
+
+def ratio_text(ratio) -> str:
+    """A stored ratio ("0.005") as staff read it: "0.5%" (exact, never through a float)."""
+    return f"{percent(ratio)}%" if ratio is not None else "—"
 
 
 def people_by_cert(certs) -> dict[str, User]:

@@ -2,18 +2,21 @@
 supervisor watches), 生成检查, 结果登记, 公示, 作废. Every write is one service call; its Chinese
 message is shown next to the field, a stale page shows the ConcurrentEdit message and keeps the input."""
 
+import json
+
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST, require_safe
 
 from jianguan.core.errors import DomainError
 from jianguan.core.paging import parse_int
 from jianguan.core.panels import due_soon_until
 
-from .. import services, services_pools
+from .. import labels, services, services_pools
 from ..choices import TaskStatus
 from ..forms import DrawForm, PublishForm, ResultForm, TaskForm, VersionForm, VoidForm
 from ..models import DrawnObject, Plan, Task
@@ -29,6 +32,7 @@ from .common import (
     public_record_url,
     public_task_url,
     publish_clock,
+    ratio_text,
     status_of,
     task_or_404,
     today,
@@ -149,12 +153,13 @@ def task_context(request, task: Task, **forms) -> dict:
         "tab": "tasks",
         "items": list(task.items.all()),
         "departments": list(task.departments.all()),
-        "ratios": [(STRATUM_LABEL[s], ratios[s]) for s in STRATA if s in ratios],
+        "ratios": [(STRATUM_LABEL[s], ratio_text(ratios[s])) for s in STRATA if s in ratios],
         "can_plan": planner,
         "refused_note": REFUSED,
         "stale": forms.pop("stale", False),
         "public_url": public_task_url(task) if task.locked_at else "",
-        "record_url": public_record_url(task) if task.record else "",
+        "record_url": reverse("spotchecks:task_record", args=[task.pk]) if task.record else "",
+        "public_record_url": public_record_url(task) if task.record and task.labels else "",
         "today": on,
     }
     if task.pool_snapshot is not None:
@@ -181,6 +186,19 @@ def task_context(request, task: Task, **forms) -> dict:
         context["void_form"] = forms.get("void_form") or VoidForm(initial=version)
     context.update({k: v for k, v in forms.items() if k.endswith("_form")})
     return context
+
+
+@require_safe
+def task_record(request, pk: int):
+    """The full draw record, for staff and auditors: the public record (strata and inspectors by their
+    labels, so that it verifies as published) plus what each label stands for."""
+    task = task_or_404(pk)
+    if task.record is None:
+        raise Http404("任务尚未抽取，没有抽取记录")
+    body = json.dumps(labels.full_record(task.record, task.labels), ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, f"{task.number}-draw-full.json")
+    return response
 
 
 def task_detail(request, pk: int):
