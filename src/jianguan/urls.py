@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("businesses/", include("jianguan.businesses.urls")),
+    path("imports/", include("jianguan.core.importing.urls")),
     path("equipment/", include("jianguan.equipment.urls")),
     path("inspections/", include("jianguan.inspections.urls")),
     path("spotchecks/", include("jianguan.spotchecks.urls")),

@@ -1,11 +1,12 @@
-"""The business import pages, included under /businesses/import/ inside the "businesses" namespace."""
+"""The business import's old addresses under /businesses/import/ (names in the "businesses"
+namespace), served by the web import of every ledger (jianguan.core.importing.web)."""
 
 from django.urls import path
 
-from . import import_views
+from jianguan.core.importing import web
 
 urlpatterns = [
-    path("", import_views.import_upload, name="import_upload"),
-    path("<uuid:token>/", import_views.import_confirm, name="import_confirm"),
-    path("<uuid:token>/errors/", import_views.import_errors, name="import_errors"),
+    path("", web.fixed(web.upload, "businesses"), name="import_upload"),
+    path("<uuid:token>/", web.fixed(web.preview, "businesses"), name="import_confirm"),
+    path("<uuid:token>/errors/", web.fixed(web.errors, "businesses"), name="import_errors"),
 ]

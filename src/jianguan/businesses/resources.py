@@ -85,6 +85,7 @@ class BusinessLedger(Ledger):
     label = "市场主体"
     model = Business
     key = "uscc"
+    home_url = "businesses:list"
     columns = (
         Column("统一社会信用代码", "uscc", required=True, parse=parse_uscc),
         Column("名称", "name", required=True),
@@ -106,6 +107,21 @@ class BusinessLedger(Ledger):
     def check_import(self, actor) -> None:
         if actor is not None and actor.role == Role.LEADERSHIP:
             raise PermissionDenied("局领导账号只读，不能导入市场主体")
+
+    def import_instructions(self, actor) -> list[str]:
+        lines = [
+            "按统一社会信用代码新增或更新：已有的主体会被更新，没有变化的行不受影响。",
+            "主体类型填 企业、个体工商户 或 农民专业合作社；登记状态填 存续、迁出、注销 或 吊销（空为存续），非存续须填状态日期。",
+            "所属街道填街道名称或街道代码；日期可写 2026-05-01、2026/5/1 或 2026年5月1日。",
+            "信用风险分类、分类日期两列可以省略，省略时不改动已有的分类；有“信用风险分类”列时填 A、B、C、D"
+            "（也可写 A类 或 A类（低风险）等），空白为未分类。",
+        ]
+        if actor is not None and actor.role == Role.STATION:
+            lines.append("您只能导入本监管所辖区内的市场主体。")
+        return lines
+
+    def will_write(self, result) -> str:
+        return f"确认后将新增 {result.created} 个、更新 {result.updated} 个市场主体。"
 
     def prepare(self, ctx: Context) -> None:
         ids, names = {}, {}

@@ -126,6 +126,12 @@ class NationalImportLedger(Ledger):
     label = "全国12315平台导出"
     model = Complaint
     key = "number"
+    import_title = "导入全国12315平台数据"
+    import_intro = "上传从全国12315平台导出的 Excel（.xlsx）或 CSV（UTF-8 或 GBK）文件，先预览校验结果，确认后才登记。"
+    home_url = "complaints:queue"
+    home_label = "投诉举报待办"
+    export_url = "complaints:ledger_export"
+    count_labels = (("created", "新登记"), ("unchanged", "已有（跳过）"))
     # The attrs are complaint_receive()'s keywords, so a refusal's extra["field"] names the column.
     columns = (
         Column("登记编号", "number", required=True),
@@ -172,6 +178,20 @@ class NationalImportLedger(Ledger):
     def check_import(self, actor) -> None:
         if actor is not None and actor.role == Role.LEADERSHIP:
             raise PermissionDenied("局领导账号只读，不能导入投诉举报")
+
+    def import_instructions(self, actor) -> list[str]:
+        lines = [
+            "每一行按“全国12315平台导入”渠道登记，与热线、网上登记的件一样自动分派承办单位、分类、计算期限、标注疑似重复。",
+            "以登记编号识别：系统中已有的登记编号整行跳过（计入“未变”），不会覆盖已在办理的记录；同一文件中登记编号不能重复。",
+            "类型填 投诉、举报 或 咨询；登记时间可写 2026-09-30 10:15:00、2026/9/30 10:15 或 2026年9月30日 10:15，不能晚于当前时间。",
+            "统一社会信用代码可以为空，填写时须校验通过；联系电话须为有效的手机或固定电话；诉求内容不能为空。",
+        ]
+        if actor is not None and actor.role == Role.STATION:
+            lines.append("您只能导入按街道分派给本所承办的件。")
+        return lines
+
+    def will_write(self, result) -> str:
+        return f"确认后将登记 {result.created} 件。"
 
     def prepare(self, ctx: Context) -> None:
         actor = ctx.actor
@@ -271,12 +291,8 @@ class ComplaintLedger(Ledger):
         self.unmasked = unmasked
         self.ip = ip
 
-    def for_run(self, *, create_operators: bool = False, ip: str | None = None) -> NationalImportLedger:
+    def for_run(self, *, ip: str | None = None, **options) -> NationalImportLedger:
         """The ledger an import under this name reads: the national platform's export."""
-        if create_operators:
-            from django.core.management.base import CommandError
-
-            raise CommandError("台账“complaints”不支持 --create-operators（仅用于 equipment 台账）")
         return NationalImportLedger(ip=ip)
 
     def for_export(self, *, filters: dict | None = None, unmasked: bool = False, ip: str | None = None) -> ComplaintLedger:

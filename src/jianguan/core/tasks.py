@@ -33,3 +33,11 @@ def audit_verify_daily() -> None:
 @periodic("core.calendar_refresh", every=dt.timedelta(days=1), label="每日重算暂定期限")
 def calendar_refresh_daily() -> None:
     calendar_refresh()
+
+
+@periodic("imports.purge_unconfirmed", every=dt.timedelta(hours=1), label="删除超过保留时长仍未确认的导入文件")
+def purge_unconfirmed_imports() -> int:
+    # An upload that was previewed but never confirmed holds a ledger (often personal data) on disk.
+    from .importing.uploads import purge_unconfirmed
+
+    return purge_unconfirmed()

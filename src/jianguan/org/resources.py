@@ -57,6 +57,7 @@ class SubdistrictLedger(Ledger):
     label = "街道"
     model = Subdistrict
     key = "code"
+    home_url = "admin:org_subdistrict_changelist"
     columns = (
         Column("街道代码", "code", required=True),
         Column("街道名称", "name", required=True),
@@ -66,6 +67,9 @@ class SubdistrictLedger(Ledger):
     def check_import(self, actor) -> None:
         if actor is not None and not actor.is_superuser and actor.role != Role.ADMIN:
             raise PermissionDenied("只有系统管理员可以导入街道和监管所")
+
+    def import_instructions(self, actor) -> list[str]:
+        return ["按街道代码新增或更新；所属监管所填监管所名称或代码，不存在的监管所按名称新建。"]
 
     def prepare(self, ctx: Context) -> None:
         stations, station_names, other_units = {}, {}, {}

@@ -1,6 +1,5 @@
-"""投诉举报台账 pages. The import of the national 12315 platform's export is the generic web import
-of every ledger (jianguan.core.importing.web): upload -> preview (dry run, per-row errors, error
-report) -> confirm, which validates again and writes all or nothing.
+"""投诉举报台账 pages. The import of the national 12315 platform's export is the web import of every
+ledger (jianguan.core.importing.web, wired in urls_ledger.py).
 
 The export is a POST: an unmasked export writes a Disclosure per record, which a link must not do.
 """
@@ -16,37 +15,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jianguan.core.importing import run_export
-from jianguan.core.importing.web import ImportPages
 from jianguan.core.middleware import client_ip
 
 from ..choices import Category, Kind, Status
 from ..privacy import PERMISSION
-from ..resources import COMPLAINT_LEDGER, IMPORT_HEADERS
-
-# ---------------------------------------------------------------- import
-
-# The generic flow of jianguan.core.importing.web. A run reads the national platform's export
-# (a fresh NationalImportLedger, which records the client's IP and counts what it registered);
-# its notes (by kind, waiting in triage, suspected duplicates, skipped) go on the preview and done pages.
-IMPORT_PAGES = ImportPages(
-    ledger="complaints",
-    headers=IMPORT_HEADERS,
-    upload_url="complaints:ledger_import",
-    confirm_url="complaints:ledger_import_confirm",
-    errors_url="complaints:ledger_import_errors",
-    home_url="complaints:queue",
-    home_label="投诉举报",
-    upload_template="complaints/ledger/import_upload.html",
-    preview_template="complaints/ledger/import_preview.html",
-    done_template="complaints/ledger/import_done.html",
-    run_ledger=lambda request: COMPLAINT_LEDGER.for_run(ip=client_ip(request)),
-    notes=lambda ledger, dry_run: ledger.notes(dry_run=dry_run),
-)
-
-import_upload = IMPORT_PAGES.upload
-import_confirm = IMPORT_PAGES.confirm
-import_errors = IMPORT_PAGES.errors
-
+from ..resources import COMPLAINT_LEDGER
 
 # ---------------------------------------------------------------- export
 

@@ -32,6 +32,17 @@ class Ledger:
     batch_size: int = 2000
     write_batch_size: int = 2000
 
+    # ---- what the web import pages say (core/importing/web.py serves every ledger with these) ----
+    import_title: str = ""  # default: 导入 + label
+    import_intro: str = "上传 Excel（.xlsx）或 CSV（UTF-8 或 GBK）文件，先预览校验结果，确认后才写入。"
+    home_url: str = ""  # URL name of the ledger's own list, where the done page leads
+    home_label: str = ""  # that list's name (default: the label)
+    export_url: str = ""  # URL name of its export page, when there is one
+    # The counts a run shows, as (ImportResult attribute, Chinese label).
+    count_labels: tuple[tuple[str, str], ...] = (("created", "新增"), ("updated", "更新"), ("unchanged", "未变"))
+    # Options of a run, offered as check boxes: (keyword of for_run(), Chinese label).
+    import_options: tuple[tuple[str, str], ...] = ()
+
     def __init__(self):
         fields = {f.attname: f for f in self.model._meta.concrete_fields}
         columns = []
@@ -49,10 +60,32 @@ class Ledger:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
+    @property
+    def title(self) -> str:
+        return self.import_title or f"导入{self.label}"
+
     def column_for(self, attr: str) -> Column:
         return next(c for c in self.columns if c.attr == attr)
 
     # ---- hooks -----------------------------------------------------------------------------
+
+    def for_run(self, *, ip: str | None = None, **options) -> Ledger:
+        """The ledger one import run uses: a fresh instance when the ledger keeps per-run state or
+        reads another file than it exports (complaints, inspections). `options` are those named
+        in import_options; ip is the client's address on the web."""
+        return self
+
+    def notes(self, *, dry_run: bool = False) -> list[str]:
+        """What the last run did beyond the counts (a per-run ledger fills this in)."""
+        return []
+
+    def import_instructions(self, actor) -> list[str]:
+        """填写说明 for the upload page, after the header row and before the all-or-nothing rule."""
+        return []
+
+    def will_write(self, result) -> str:
+        """What confirming the previewed file writes."""
+        return f"确认后将新增 {result.created} 条、更新 {result.updated} 条{self.label}记录。"
 
     def check_import(self, actor) -> None:
         """Raise PermissionDenied when actor may not import this ledger at all."""

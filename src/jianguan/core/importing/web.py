@@ -1,168 +1,247 @@
-"""The web import of a ledger: upload -> preview (dry run, per-row errors, error report) -> confirm,
-which validates the file again and writes all or nothing.
+"""The web import of every ledger registered for import (registry.py), under /imports/:
 
-The uploaded file waits under MEDIA_ROOT/imports/<uuid>/ between preview and confirm, owned by the
-uploader and marked as the ledger's, so that a token only opens its own user's file on its own
-ledger's pages; it is removed once written.
+  /imports/                         the ledgers this user may import (each ledger's check_import)
+  /imports/<ledger>/                upload (size held to the rule while the body streams in)
+  /imports/<ledger>/<token>/        GET: preview (dry run, per-row errors); POST: confirm, which
+                                    validates again and writes all or nothing
+  /imports/<ledger>/<token>/run/    htmx: run a long file's check or write in this request …
+  /imports/<ledger>/<token>/progress/  … while the page polls its progress here
+  /imports/<ledger>/<token>/errors/ the errors workbook, built when asked for
 
-One ImportPages per ledger, in the app's views; its three views go into the app's urls under the
-app's own URL names. The pages extend importing/upload.html, preview.html and done.html and fill
-in their texts (title, instructions, counts) through blocks.
+A ledger brings no page code: titles, instructions, counts, options and the links to its own list
+come from the Ledger (ledger.py). Small files are checked within the page's own request; files
+past INLINE_BYTES show a progress bar and run in a request htmx sends on load, so nothing on the
+page is script of its own (the Content-Security-Policy forbids inline script). Without JavaScript,
+confirming still works in one request.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
 
-from jianguan.core.errors import DomainError, PermissionDenied
+from jianguan.core.errors import DomainError
+from jianguan.core.middleware import client_ip
 
-from .engine import ImportResult, run_import
+from . import uploads
+from .engine import run_import
 from .ledger import Ledger
-from .registry import get_ledger
-from .report import errors_path, write_error_report
+from .limits import Limits, too_large
+from .registry import get_ledger, ledger_names
 
 ALLOWED_SUFFIXES = {".xlsx", ".csv"}
 ERRORS_SHOWN = 200
-GONE = "导入文件不存在或已处理"
+# Files larger than this (bytes) are run from the page by htmx with a progress bar; smaller ones
+# answer within the page's own request, as a person waits for any page.
+INLINE_BYTES = 256 * 1024
+HTMX_STOP_POLLING = 286
 
 
-def _upload_dir(token: uuid.UUID) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / token.hex
+# ---------------------------------------------------------------- ledgers and refusals
 
 
-@dataclass(frozen=True, kw_only=True)
-class ImportPages:
-    """The import pages of one ledger.
+def _ledger(request, name: str, options: dict | None = None) -> Ledger:
+    """The ledger a run on these pages uses (404 for a name nobody registered)."""
+    try:
+        registered = get_ledger(name)
+    except LookupError:
+        raise Http404("没有这个台账") from None
+    allowed = {key for key, _ in registered.import_options}
+    chosen = {key: value for key, value in (options or {}).items() if key in allowed}
+    return registered.for_run(ip=client_ip(request), **chosen)
 
-    ledger: its name in the registry; run_ledger(request) gives the instance a run uses instead,
-    when the ledger needs one per run (e.g. complaints: the national platform's export, which
-    records the client's IP). notes(ledger, dry_run) lists what the run did beyond the counts,
-    shown on the preview and done pages.
-    """
 
-    ledger: str
-    headers: Sequence[str]  # the header row the upload page asks for
-    upload_url: str  # URL names, namespaced: "businesses:import_upload"
-    confirm_url: str
-    errors_url: str
-    home_url: str  # where the pages lead back to (breadcrumb, cancel, done)
-    home_label: str
-    upload_template: str
-    preview_template: str
-    done_template: str
-    run_ledger: Callable[[HttpRequest], Ledger] | None = None
-    notes: Callable[[Ledger, bool], list[str]] | None = None
+def _refusal(ledger: Ledger, user) -> str | None:
+    try:
+        ledger.check_import(user)
+    except DomainError as exc:  # PermissionDenied, or a ledger that is export only
+        return exc.message
+    return None
 
-    # ---- views ---------------------------------------------------------------------------------
 
-    def upload(self, request):
-        if refused := self._refusal(request):
-            return refused
-        context = self._context(headers=self.headers)
-        if request.method == "POST":
-            upload = request.FILES.get("file")
-            suffix = Path(upload.name).suffix.lower() if upload else ""
-            if upload is None:
-                context["error"] = "请选择要导入的文件"
-            elif suffix not in ALLOWED_SUFFIXES:
-                context["error"] = f"不支持的文件类型“{suffix or upload.name}”，只能导入 .xlsx 或 .csv 文件"
-            else:
-                token = self._store(request, upload, suffix)
-                return redirect(self.confirm_url, token=token)
-        status = 400 if "error" in context else 200
-        return render(request, self.upload_template, context, status=status)
+def importable(user) -> list[tuple[str, Ledger]]:
+    """(name, ledger) of every registered ledger this user may import, by title."""
+    found = []
+    for name in ledger_names():
+        ledger = get_ledger(name).for_run()
+        if _refusal(ledger, user) is None:
+            found.append((name, ledger))
+    return sorted(found, key=lambda item: item[1].title)
 
-    def confirm(self, request, token: uuid.UUID):
-        """GET: the dry run's preview. POST: validate again and write, or show why not."""
-        if refused := self._refusal(request):
-            return refused
-        path, meta = self._load(request, token)
-        dry_run = request.method != "POST"
-        ledger = self._ledger(request)
+
+def _context(name: str, ledger: Ledger, **values) -> dict:
+    counts = [(label, attr) for attr, label in ledger.count_labels]
+    return {"ledger_name": name, "ledger": ledger, "count_attrs": counts, **values}
+
+
+def _page(request, name, ledger, template, status=200, **values):
+    return render(request, template, _context(name, ledger, **values), status=status)
+
+
+def _load(request, name: str, token: uuid.UUID) -> uploads.Upload:
+    try:
+        return uploads.load(token, ledger=name, user=request.user)
+    except uploads.UploadGone:
+        raise Http404("导入文件不存在或已处理") from None
+
+
+# ---------------------------------------------------------------- the list
+
+
+@require_GET
+def ledger_list(request):
+    return render(request, "importing/list.html", {"entries": importable(request.user)})
+
+
+# ---------------------------------------------------------------- upload
+
+
+class _SizeLimit(FileUploadHandler):
+    """Stops reading a file part past the limit, so an oversized upload never reaches the disk."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)  # the rest of the body is read and dropped
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler makes the file
+
+
+@csrf_exempt  # the upload handler must be in place before the CSRF check reads the body
+def upload(request, ledger: str):
+    limits = Limits.in_force()
+    handler = None
+    if request.method == "POST":
+        handler = _SizeLimit(request, limits.upload_bytes)
         try:
-            result = run_import(ledger, path, actor=request.user, dry_run=dry_run, file_name=meta["file_name"])
-        except DomainError as exc:
-            return self._refused(request, exc.message)
-        notes = self.notes(ledger, dry_run) if self.notes and result.accepted else []
-        if dry_run or not result.accepted:
-            return self._preview(request, token, path, meta, result, notes, status=200 if dry_run else 400)
-        shutil.rmtree(path.parent, ignore_errors=True)
-        context = self._context(result=result, notes=notes, file_name=meta["file_name"])
-        return render(request, self.done_template, context)
+            request.upload_handlers.insert(0, handler)
+        except AttributeError:  # the body was already read; the size is checked below instead
+            handler = None
+    return _upload(request, ledger, handler, limits)
 
-    def errors(self, request, token: uuid.UUID):
-        path, meta = self._load(request, token)
-        report = errors_path(path)
-        if not report.exists():
-            raise Http404("该文件没有错误报告")
-        name = f"{Path(meta['file_name']).stem}.errors.xlsx"
-        return FileResponse(report.open("rb"), as_attachment=True, filename=name)
 
-    # ---- helpers -------------------------------------------------------------------------------
+@csrf_protect
+def _upload(request, name: str, handler: _SizeLimit | None, limits: Limits):
+    ledger = _ledger(request, name)
+    if refused := _refusal(ledger, request.user):
+        return _page(request, name, ledger, "importing/upload.html", status=403, refused=refused)
+    error = None
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        if (handler and handler.exceeded) or (file is not None and file.size > limits.upload_bytes):
+            size = file.size if file is not None else int(request.META.get("CONTENT_LENGTH") or 0)
+            error = too_large(max(size, limits.upload_bytes + 1), limits).message
+        elif file is None:
+            error = "请选择要导入的文件"
+        elif (suffix := Path(file.name).suffix.lower()) not in ALLOWED_SUFFIXES:
+            error = f"不支持的文件类型“{suffix or file.name}”，只能导入 .xlsx 或 .csv 文件"
+        else:
+            options = {key: True for key, _ in ledger.import_options if request.POST.get(key)}
+            stored = uploads.store(file, ledger=name, user=request.user, options=options)
+            return redirect("imports:preview", ledger=name, token=stored.token)
+    return _page(
+        request, name, ledger, "importing/upload.html", status=400 if error else 200, error=error,
+        instructions=ledger.import_instructions(request.user), limit=limits.upload_bytes // (1024 * 1024),
+    )
 
-    def _ledger(self, request) -> Ledger:
-        return self.run_ledger(request) if self.run_ledger else get_ledger(self.ledger)
 
-    def _context(self, **values) -> dict:
-        return {"import_pages": self, **values}
+# ---------------------------------------------------------------- preview and confirm
 
-    def _refused(self, request, message: str):
-        return render(request, self.upload_template, self._context(refused=message), status=403)
 
-    def _refusal(self, request):
-        try:
-            self._ledger(request).check_import(request.user)
-        except PermissionDenied as exc:
-            return self._refused(request, exc.message)
-        return None
+def preview(request, ledger: str, token: uuid.UUID):
+    """GET: the dry run's preview. POST: validate again and write, or show why not."""
+    name = ledger
+    stored = _load(request, name, token)
+    ledger = _ledger(request, name, stored.options)
+    if refused := _refusal(ledger, request.user):
+        return _page(request, name, ledger, "importing/upload.html", status=403, refused=refused)
+    mode = "write" if request.method == "POST" else "check"
+    if request.htmx or (mode == "check" and stored.size > INLINE_BYTES):
+        # A long file: the page shows a progress bar and htmx starts the run.
+        stored.start(mode)
+        template = "importing/_running.html" if request.htmx else "importing/page.html"
+        return _page(request, name, ledger, template, fragment="importing/_running.html", mode=mode,
+                     token=token, file_name=stored.file_name, title="导入预览")
+    return _run(request, name, ledger, stored, mode, fragment_only=False)
 
-    def _store(self, request, upload, suffix: str) -> uuid.UUID:
-        token = uuid.uuid4()
-        folder = _upload_dir(token)
-        folder.mkdir(parents=True, exist_ok=True)
-        stored_name = f"upload{suffix}"
-        with (folder / stored_name).open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        meta = {
-            "ledger": self.ledger,
-            "user_id": request.user.pk,
-            "file_name": Path(upload.name).name,
-            "stored_name": stored_name,
-        }
-        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        return token
 
-    def _load(self, request, token: uuid.UUID) -> tuple[Path, dict]:
-        """The stored upload and its metadata; 404 unless it exists, is this ledger's and this user's."""
-        folder = _upload_dir(token)
-        try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise Http404(GONE) from None
-        if meta.get("user_id") != request.user.pk or meta.get("ledger") != self.ledger:
-            raise Http404(GONE)
-        return folder / meta["stored_name"], meta
+@require_POST
+def run(request, ledger: str, token: uuid.UUID):
+    """htmx: the check or write of a long file, answered with the fragment that replaces the bar."""
+    name = ledger
+    stored = _load(request, name, token)
+    if not request.htmx:
+        return redirect("imports:preview", ledger=name, token=token)
+    ledger = _ledger(request, name, stored.options)
+    mode = "write" if request.POST.get("mode") == "write" else "check"
+    return _run(request, name, ledger, stored, mode, fragment_only=True)
 
-    def _preview(self, request, token, path: Path, meta: dict, result: ImportResult, notes, status=200):
-        if not result.accepted:
-            write_error_report(path, result, errors_path(path))
-        context = self._context(
-            token=token,
-            file_name=meta["file_name"],
-            result=result,
-            notes=notes,
-            errors=result.errors[:ERRORS_SHOWN],
-            more_errors=max(len(result.errors) - ERRORS_SHOWN, 0),
-            headers=self.headers,
+
+def _run(request, name, ledger, stored: uploads.Upload, mode: str, *, fragment_only: bool):
+    stored.start(mode)
+    try:
+        result = run_import(
+            ledger, stored.path, actor=request.user, dry_run=mode == "check", file_name=stored.file_name,
+            progress=stored.progress_callback(mode),
         )
-        return render(request, self.preview_template, context, status=status)
+    except DomainError as exc:
+        return _page(request, name, ledger, "importing/upload.html", status=403, refused=exc.message)
+    stored.finish(mode, result)
+    notes = ledger.notes(dry_run=mode == "check") if result.accepted else []
+    values = {"result": result, "notes": notes, "token": stored.token, "file_name": stored.file_name,
+              "long": stored.size > INLINE_BYTES, "will_write": ledger.will_write(result) if result.accepted else ""}
+    if mode == "write" and result.accepted:
+        stored.discard()
+        fragment, title, status = "importing/_done.html", "导入完成", 200
+    else:
+        values.update(errors=result.errors[:ERRORS_SHOWN], more_errors=max(len(result.errors) - ERRORS_SHOWN, 0))
+        fragment, title = "importing/_result.html", "导入预览"
+        # A confirm that found errors is refused (400); htmx swaps only successful answers.
+        status = 400 if mode == "write" and not fragment_only else 200
+    template = fragment if fragment_only else "importing/page.html"
+    return _page(request, name, ledger, template, status=status, fragment=fragment, title=title, **values)
+
+
+@require_GET
+def progress(request, ledger: str, token: uuid.UUID):
+    stored = _load(request, ledger, token)
+    state = stored.progress() or {"mode": "check", "done": 0, "total": None, "finished": False}
+    context = {**state, "progress_url": reverse("imports:progress", args=[ledger, token])}
+    response = render(request, "importing/_progress.html", context)
+    if state.get("finished"):
+        response.status_code = HTMX_STOP_POLLING
+    return response
+
+
+@require_GET
+def errors(request, ledger: str, token: uuid.UUID):
+    stored = _load(request, ledger, token)
+    report = stored.errors_workbook(ledger)
+    if report is None:
+        raise Http404("该文件没有错误报告")
+    name = f"{Path(stored.file_name).stem}.errors.xlsx"
+    return FileResponse(report.open("rb"), as_attachment=True, filename=name)
+
+
+def fixed(view, ledger: str):
+    """`view` for one ledger, for the addresses a ledger had before these pages (kept working)."""
+
+    def bound(request, **kwargs) -> HttpResponse:
+        return view(request, ledger=ledger, **kwargs)
+
+    bound.csrf_exempt = getattr(view, "csrf_exempt", False)
+    return bound

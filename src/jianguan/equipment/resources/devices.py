@@ -42,6 +42,9 @@ class EquipmentLedger(Ledger):
     label = "特种设备"
     model = Equipment
     key = "reg_code"
+    home_url = "equipment:list"
+    export_url = "equipment:export"
+    import_options = (("create_operators", "使用单位不在市场主体台账中时，按使用单位名称新建并标记为待核实"),)
     columns = (
         Column("设备注册代码", "reg_code", required=True, parse=parse_reg_code),
         Column(
@@ -93,7 +96,7 @@ class EquipmentLedger(Ledger):
         self.per_run = per_run
         self.new_operators: dict[str, dict] = {}
 
-    def for_run(self, *, create_operators: bool = False) -> EquipmentLedger:
+    def for_run(self, *, create_operators: bool = False, ip: str | None = None) -> EquipmentLedger:
         """A ledger for one run with its options; after the run, `notes()` tells what it created."""
         return EquipmentLedger(create_operators=create_operators, per_run=True)
 
@@ -109,6 +112,14 @@ class EquipmentLedger(Ledger):
 
     def check_import(self, actor) -> None:
         _refuse_leadership(actor, "特种设备台账")
+
+    def import_instructions(self, actor) -> list[str]:
+        return [
+            "按设备注册代码新增或更新；设备种类、类别、品种填目录名称或代码，使用单位按统一社会信用代码对应市场主体台账。",
+            "有检验日期时须填检验结论；下次检验日期空白时按检验周期规则推算并标为“推算”。",
+            "使用单位不在市场主体台账中时整行报错；勾选下方选项可按使用单位名称新建（标记为待核实）。",
+            "所属街道填街道名称或街道代码；日期可写 2026-05-01、2026/5/1 或 2026年5月1日。",
+        ]
 
     def prepare(self, ctx: Context) -> None:
         _prepare_common(ctx)

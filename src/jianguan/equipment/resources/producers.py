@@ -66,6 +66,9 @@ class ProducerLedger(Ledger):
     def check_import(self, actor) -> None:
         _refuse_leadership(actor, "特种设备生产单位")
 
+    def import_instructions(self, actor) -> list[str]:
+        return ["按许可证编号新增或更新；单位按统一社会信用代码对应市场主体台账，许可项目可填多项（以、或；分隔）。"]
+
     def prepare(self, ctx: Context) -> None:
         _prepare_common(ctx)
 

@@ -112,13 +112,9 @@ class InspectionLedger(_ExportOnly):
         Column("发现问题数", "finding_count"),
     )
 
-    def for_run(self, *, create_operators: bool = False):
-        from django.core.management.base import CommandError
-
+    def for_run(self, *, ip: str | None = None, **options):
         from .history import HistoryLedger
 
-        if create_operators:
-            raise CommandError("台账“inspections”不支持 --create-operators（仅用于 equipment 台账）")
         return HistoryLedger(per_run=True)
 
     def export_queryset(self, ctx: Context):

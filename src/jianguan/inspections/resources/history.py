@@ -145,6 +145,8 @@ class HistoryLedger(Ledger):
     label = "历史监督检查"
     model = _NothingOnFile
     key = "date"
+    home_url = "inspections:list"
+    count_labels = (("created", "导入行数"),)
     # One batch: an inspection's rows may be anywhere in the file, and it is written whole.
     batch_size = 10**9
     columns = (
@@ -180,6 +182,16 @@ class HistoryLedger(Ledger):
     def check_import(self, actor) -> None:
         if actor is not None and actor.role == Role.LEADERSHIP and not actor.is_superuser:
             raise PermissionDenied("局领导账号只读，不能导入检查记录")
+
+    def import_instructions(self, actor) -> list[str]:
+        return [
+            "每行一个检查结论或一个问题：同一日期、检查类型、单位和检查人员的各行合为一次检查，问题描述各成一条隐患。",
+            "检查类型含企业自查、社区巡查、第三方巡查等；检查人员填执法证号，多人以、分隔；日期不能晚于今天。",
+            "有问题描述时可填整改期限和整改完成日期；已在系统中的同一次检查不会重复导入。",
+        ]
+
+    def will_write(self, result) -> str:
+        return "确认后将按上方统计导入检查和发现的问题。"
 
     def prepare(self, ctx: Context) -> None:
         actor = ctx.actor

@@ -41,13 +41,14 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         actor = resolve_actor(user)
-        the_ledger = get_ledger(ledger)
-        # A ledger with per-run options gets a fresh instance, which also reports what it created.
-        for_run = getattr(the_ledger, "for_run", None)
-        if for_run is not None:
-            the_ledger = for_run(create_operators=create_operators)
-        elif create_operators:
-            raise CommandError(f"台账“{ledger}”不支持 --create-operators（仅用于 equipment 台账）")
+        registered = get_ledger(ledger)
+        run_options = {}
+        if create_operators:
+            if "create_operators" not in dict(registered.import_options):
+                raise CommandError(f"台账“{ledger}”不支持 --create-operators（仅用于 equipment 台账）")
+            run_options["create_operators"] = True
+        # The ledger of this run: a fresh instance where the ledger keeps what the run did (notes).
+        the_ledger = registered.for_run(**run_options)
         try:
             result = run_import(
                 the_ledger, path, actor=actor, dry_run=dry_run, progress=terminal_progress(self.stderr._out)
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         if result.accepted:
             for line in summary_lines(result):
                 self.stdout.write(line)
-            for line in getattr(the_ledger, "notes", lambda **_: [])(dry_run=dry_run):
+            for line in the_ledger.notes(dry_run=dry_run):
                 self.stdout.write(line)
             if result.batch is not None:
                 self.stdout.write(f"导入批次编号：{result.batch.pk}")
