@@ -192,3 +192,30 @@ def test_build_report_raises_template_invalid_for_a_budget_overrun(org):
     with pytest.raises(TemplateInvalid) as exc:
         build_report(ReportTemplate(key="t", title="t", body=NESTED), Params.build(period="2026H1"))
     assert exc.value.problems[0].line == 3
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("{{ 1" + "0" * 5000 + " }}", "模板中有过长的数字或过深的嵌套，无法解析"),
+        ("一\n{{ range(3)|map(attribute='__class__')|join }}", "第2行：不能访问以下划线开头的属性“__class__”"),
+        ("{{ bureau|center(10**9) }}", "第1行：不能使用“center”过滤器"),
+        ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "第1行：不能使用 macro 标签"),
+    ],
+)
+def test_other_escapes_are_refused_by_the_check(org, body, message):
+    assert message in _problems(body)
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("一\n{{ 1.5 ** 10000 }}", "第2行：渲染出错：数值超出范围，无法计算"),
+        ("{{ 7 // 0 }}", "第1行：渲染出错：除数为零"),
+        ("{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}", "模板嵌套过深"),
+    ],
+)
+def test_arithmetic_and_recursion_give_a_chinese_message(org, body, message):
+    with pytest.raises(TemplateInvalid) as exc:
+        build_report(ReportTemplate(key="t", title="t", body=body), Params.build(period="2026H1"))
+    assert message in str(exc.value)

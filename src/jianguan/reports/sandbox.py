@@ -30,7 +30,7 @@ RULE_KEYS = {
 # print Python objects (pprint, string, tojson) or undo escaping (safe), and are refused by the check.
 ALLOWED_FILTERS = frozenset({
     "abs", "capitalize", "count", "d", "default", "dictsort", "first", "float", "groupby", "int", "items",
-    "join", "last", "length", "lower", "map", "max", "min", "reject", "rejectattr", "reverse", "round",
+    "join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "reverse", "round",
     "select", "selectattr", "sort", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount",
 })
 JINJA_FILTERS = frozenset(FILTERS)

@@ -85,6 +85,8 @@ def check_template(body: str) -> tuple[list[TemplateProblem], set[str]]:
         env.compile(body, name=TEMPLATE_NAME)  # unknown filters and tests surface only when compiling
     except TemplateSyntaxError as exc:
         return [TemplateProblem(exc.lineno, _syntax_message(exc))], set()
+    except (ValueError, OverflowError, RecursionError):  # the lexer's int() of a 5,000-digit number, deep nesting
+        return [TemplateProblem(None, "模板中有过长的数字或过深的嵌套，无法解析")], set()
     indicators = {i.key: i for i in all_indicators()}
     roots = {k.split(".")[0] for k in indicators}
     stored = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
@@ -144,6 +146,9 @@ def _refused(ast) -> list[TemplateProblem]:
         if node.name not in ALLOWED_FILTERS and (node.name in JINJA_FILTERS or node.name.startswith("_")):
             why = "（报表中的文字一律按原样显示）" if node.name == "safe" else ""
             problems.append(TemplateProblem(node.lineno, f"不能使用“{node.name}”过滤器{why}"))
+        for arg in [*node.args, *(k.value for k in node.kwargs)]:  # map(attribute="__class__"), sort("_x")
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str) and arg.value.startswith("_"):
+                problems.append(TemplateProblem(node.lineno, f"不能访问以下划线开头的属性“{arg.value}”"))
     for kind, tag in _BLOCK_TAGS.items():
         problems += [TemplateProblem(n.lineno, f"不能使用 {tag} 标签") for n in ast.find_all(kind)]
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
@@ -238,7 +243,11 @@ def render_template(body: str, context: dict, html: bool, budget: Budget | None 
         raise TemplateInvalid([TemplateProblem(_template_line(exc), message)]) from exc
     except RecursionError as exc:
         raise TemplateInvalid([TemplateProblem(None, "模板嵌套过深，无法生成")]) from exc
-    except (UndefinedError, TypeError, ValueError, LookupError, ArithmeticError) as exc:
+    except ZeroDivisionError as exc:
+        raise TemplateInvalid([TemplateProblem(_template_line(exc), "渲染出错：除数为零")]) from exc
+    except ArithmeticError as exc:  # 1.5 ** 10000, a Decimal overflow
+        raise TemplateInvalid([TemplateProblem(_template_line(exc), "渲染出错：数值超出范围，无法计算")]) from exc
+    except (UndefinedError, TypeError, ValueError, LookupError) as exc:
         raise TemplateInvalid([TemplateProblem(_template_line(exc), f"渲染出错：{exc}")]) from exc
 
 
