@@ -98,6 +98,13 @@ def test_lockout_is_audited_once_and_chained(client, org):
     assert verify_chain() is None
 
 
+def test_changing_browser_does_not_reset_the_count(client, org):
+    fail(client, "east", 3, HTTP_USER_AGENT="Firefox")
+    fail(client, "east", 2, HTTP_USER_AGENT="Chrome")
+    assert login(client, "east", PASSWORD, HTTP_USER_AGENT="Edge").status_code == 429
+    assert LogEntry.objects.get(additional_data__event="login_locked").additional_data["failures"] == 5
+
+
 def test_address_behind_trusted_proxy(client, org, settings):
     settings.JIANGUAN_TRUSTED_PROXIES = 1
     fail(client, "east", 5, ip="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")

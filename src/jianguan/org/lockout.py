@@ -16,6 +16,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
@@ -122,9 +123,13 @@ def _audit_lockout(sender, request=None, username=None, ip_address=None, **kwarg
     ).exists()
     if already:
         return
+    # axes keeps a row per browser (user agent) and counts their sum for the account+address
+    failures = AccessAttempt.objects.filter(username=username, ip_address=ip_address).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
     with acting(None, ip=ip_address):
         _audit(
-            attempt, LOCKED_EVENT, failures=attempt.failures_since_start, lockout_minutes=lockout_minutes(),
+            attempt, LOCKED_EVENT, failures=failures, lockout_minutes=lockout_minutes(),
             user_agent=(attempt.user_agent or "")[:200],
         )
 
