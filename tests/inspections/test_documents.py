@@ -83,7 +83,8 @@ def test_issuing_stores_the_file_with_the_record(issued):
     stored = document.rendered
     assert isinstance(stored, IssuedDocument)
     assert stored.kind == "rectification_notice" and stored.number == document.number
-    assert stored.file.name.endswith(".docx") and len(stored.sha256) == 64
+    assert stored.file.name.startswith("documents/rectification_notice/2026/") and stored.file.name.endswith(".docx")
+    assert len(stored.sha256) == 64
     assert stored.owner_ref == f"inspections.document:{document.pk}"
 
 

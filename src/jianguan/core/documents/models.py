@@ -1,8 +1,11 @@
 from django.db import models
+from django.utils import timezone
 
 
 def _upload_to(instance, filename: str) -> str:
-    return f"documents/{instance.kind}/{filename}"
+    # one folder per kind and year of issue, so that no folder grows without end
+    year = str(instance.context.get("issued_on") or "")[:4] or str(timezone.localdate().year)
+    return f"documents/{instance.kind}/{year}/{filename}"
 
 
 class IssuedDocument(models.Model):
