@@ -183,3 +183,53 @@ def test_a_nul_character_is_a_400_in_the_api_error_body(client, people, url):
     client.force_login(people.users.east)
     resp = client.get(url)
     assert resp.status_code == 400 and resp.json()["code"] == "invalid" and "空字符" in resp.json()["message"]
+
+
+def test_admin_changelists_survive_bad_parameters(client, people):
+    """The support pages: Django's changelists with a huge page, search and id, and a missing object."""
+    from django.contrib import admin
+
+    client.force_login(people.users.admin)
+    failures = []
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for url, query in ((base, {"p": HUGE}), (base, {"q": HUGE}), (base, {"id__exact": HUGE}),
+                           (base, {"p": "²"}), (f"{base}{HUGE}/change/", {})):
+            try:
+                status = client.get(url, query).status_code
+            except Exception as exc:  # the test client re-raises what would have been a 500
+                failures.append(f"{url} {query}: {type(exc).__name__}: {exc}")
+            else:
+                if status == 500:
+                    failures.append(f"{url} {query}: 500")
+    assert not failures, "\n".join(failures)
+
+
+# The names of the forms' choice fields that take ids (grep ModelChoiceField / ModelMultipleChoiceField).
+POST_FIELDS = (
+    "campaign", "checklist", "departments", "equipment", "findings", "inspector_pool", "items", "lead_department",
+    "object_pool", "plan", "subdistricts", "user", "inspectors", "business", "department", "station", "handler",
+    "members", "subdistrict", "task", "version", "page",
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_form_survives_huge_ids(client, people, role):
+    """A form posted with ids too big for the database: a form error or a Chinese 400, never a 500."""
+    client.force_login(getattr(people.users, role))
+    failures = []
+    for path in _page_routes():
+        try:
+            resp = client.post(path, {key: HUGE for key in POST_FIELDS})
+        except Exception as exc:  # the test client re-raises what would have been a 500
+            failures.append(f"{path}: {type(exc).__name__}: {exc}")
+        else:
+            if resp.status_code == 500:
+                failures.append(f"{path}: 500")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_huge_id_in_a_form_is_a_chinese_400(client, people):
+    client.force_login(people.users.dept)
+    resp = client.post("/spotchecks/objects/new/", {"name": "名录库", "subdistricts": [HUGE]})
+    assert resp.status_code == 400 and "过大" in resp.content.decode()

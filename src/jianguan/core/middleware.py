@@ -47,19 +47,34 @@ class ContentSecurityPolicyMiddleware:
 
 
 NUL_MESSAGE = "请求中含有不可处理的空字符（\\0），请检查链接或参数"
+OVERFLOW_MESSAGE = "请求中的编号或数值过大，超出了可处理的范围，请检查链接或所填内容"
 
 
-class RejectNulMiddleware:
-    """A NUL character in the address or a query parameter is a 400 before any view runs: PostgreSQL
-    cannot hold it in text and raises DataError wherever the value reaches a query (SQLite takes it)."""
+class BadInputMiddleware:
+    """What an address bar or a tampered form can send that the database cannot take, answered as a
+    400 in Chinese (a page, or the API's error body) instead of a 500:
+    - a NUL character in the path or a query parameter, refused before any view runs (PostgreSQL
+      cannot hold it in text and raises DataError wherever the value reaches a query);
+    - an id past 64 bits that reached a query anyway (a form's multiple choice sends `pk IN (…)`,
+      which SQLite refuses with OverflowError); the pages parse their own parameters with
+      core.paging, this catches what Django's fields pass through."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
-            if request.path.startswith("/api/"):
-                body = {"code": "invalid", "message": NUL_MESSAGE, "extra": {}}
-                return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
-            return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
+            return self._refuse(request, NUL_MESSAGE)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return self._refuse(request, OVERFLOW_MESSAGE)
+        return None
+
+    @staticmethod
+    def _refuse(request, message: str):
+        if request.path.startswith("/api/"):
+            body = {"code": "invalid", "message": message, "extra": {}}
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+        return render(request, "400.html", {"message": message}, status=400)
