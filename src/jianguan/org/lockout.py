@@ -66,7 +66,7 @@ def client_ip(request) -> str | None:
 
 
 def _attempt(username: str | None, ip: str | None) -> AccessAttempt | None:
-    return AccessAttempt.objects.filter(username=username, ip_address=ip).order_by("-pk").first()
+    return AccessAttempt.objects.filter(username=username, ip_address=ip).order_by("-attempt_time", "-pk").first()
 
 
 def locked_until(attempt: AccessAttempt) -> dt.datetime:
