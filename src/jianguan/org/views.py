@@ -49,7 +49,7 @@ class PasswordChange(auth_views.PasswordChangeView):
     """Every user changes their own password here, under the same policy (AUTH_PASSWORD_VALIDATORS)."""
 
     template_name = "registration/password_change.html"
-    success_url = reverse_lazy("org:tokens")
+    success_url = reverse_lazy("home")  # every role has a home page (the leadership has no tokens page)
 
     def form_valid(self, form):
         response = super().form_valid(form)
