@@ -31,7 +31,7 @@ PAGES = (
     "/", "/businesses/", "/businesses/{business}/", "/businesses/new/", "/equipment/", "/equipment/{device}/",
     "/equipment/tasks/", "/inspections/", "/inspections/new/", "/inspections/{inspection}/", "/inspections/findings/",
     "/inspections/findings/{finding}/", "/inspections/queue/", "/inspections/campaigns/", "/spotchecks/",
-    "/spotchecks/plans/", "/spotchecks/objects/", "/complaints/", "/complaints/records/", "/complaints/{complaint}/",
+    "/spotchecks/plans/", "/spotchecks/objects/", "/complaints/", "/complaints/records/", "/complaints/new/", "/complaints/{complaint}/",
     "/reports/", "/reports/?template=work_summary&period=2026H1", "/reports/indicators/", "/reports/templates/",
     "/reports/snapshots/", "/org/password/",
 )

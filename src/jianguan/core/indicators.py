@@ -330,4 +330,6 @@ def column_value(record, path: str):
             value = value()
         if value is None:
             return ""
+    if isinstance(value, bool):  # a drill-down is read by staff: 是/否, not True/False
+        return "是" if value else "否"
     return value

@@ -98,3 +98,17 @@ def campaign_scope_problem(
     if outside:
         return f"设备种类 {'、'.join(outside)} 不在专项行动范围（{'、'.join(equipment_types)}）内"
     return None
+
+
+# A campaign's state as staff read it: the stored status says only whether it was archived; whether
+# it is under way is a matter of its dates on the day asked about.
+CAMPAIGN_PHASES = {"archived": ("已归档", "deregistered"), "upcoming": ("未开始", ""), "running": ("进行中", "active"),
+                   "ended": ("已结束", "deregistered")}
+
+
+def campaign_phase(status: str, start: dt.date, end: dt.date, on: dt.date) -> str:
+    if status == "archived":
+        return "archived"
+    if on < start:
+        return "upcoming"
+    return "ended" if on > end else "running"

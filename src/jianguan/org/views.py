@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -20,7 +21,15 @@ def _visible_tokens(user):
     return qs if _is_admin(user) else qs.filter(user=user)
 
 
+def may_hold_tokens(user) -> bool:
+    """API tokens are for other systems that keep or fetch ledgers (a grid platform, the 12315
+    platform): the administrator, departments and stations. The leadership reads its figures here."""
+    return user.is_superuser or user.role != Role.LEADERSHIP
+
+
 def tokens(request):
+    if not may_hold_tokens(request.user):
+        raise PermissionDenied("接口令牌供其他系统对接使用，局领导账号不签发令牌；如需对接，请联系系统管理员")
     admin = _is_admin(request.user)
     form = TokenIssueForm(request.POST or None, actor=request.user, may_choose_user=admin)
     issued = None

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.indicators import column_value, dimension_key, drilldown, get_indicator
-from jianguan.core.periods import Params
+from jianguan.core.periods import Params, Scope
 from jianguan.inspections.metrics import campaign_by_code
 
 from . import renderers, selectors, services
@@ -84,8 +84,24 @@ def _report_form(request) -> ReportForm:
 
 
 def _default_period() -> str:
+    """The latest half-year already over: a summary is written for a finished period, not a running one."""
     today = timezone.localdate()
-    return f"{today.year}H{1 if today.month <= 6 else 2}"
+    return f"{today.year}H1" if today.month >= 7 else f"{today.year - 1}H2"
+
+
+def _with_scope_labels(snapshots) -> list:
+    """Each snapshot's scope in words (全局, a station's or a street's name), not its code ("bureau")."""
+    snapshots = list(snapshots)
+    labels: dict[str, str] = {}
+    for snapshot in snapshots:
+        text = (snapshot.parameters or {}).get("scope") or "bureau"
+        if text not in labels:
+            try:
+                labels[text] = Scope.parse(text).label
+            except DomainError:
+                labels[text] = text  # a station or street since removed: its code is all there is
+        snapshot.scope_label = labels[text]
+    return snapshots
 
 
 @require_GET
@@ -417,10 +433,12 @@ def _labelled(rows):
 def snapshot_list(request):
     paginator = Paginator(selectors.snapshot_list(actor=request.user), SNAPSHOT_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = _with_scope_labels(page.object_list)
     return render(request, "reports/snapshot_list.html", {"page": page, "total": paginator.count})
 
 
 def _snapshot_context(request, snapshot) -> dict:
+    _with_scope_labels([snapshot])
     rows = compare_values(snapshot.values, {}, _key_order(snapshot.values))
     return {
         "snapshot": snapshot,
@@ -492,7 +510,7 @@ def compare(request):
     a_id, b_id = request.GET.get("a"), request.GET.get("b")
     if not a_id or not b_id:
         return render(request, "reports/compare.html", {"error": "请选择两个报表快照进行对比（a 与 b）。"}, status=400)
-    a, b = _get_snapshot(request, a_id), _get_snapshot(request, b_id)
+    a, b = _with_scope_labels([_get_snapshot(request, a_id), _get_snapshot(request, b_id)])
     rows = compare_values(a.values, b.values, _key_order([*a.values, *b.values]))
     return render(
         request,

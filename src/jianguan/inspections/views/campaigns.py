@@ -14,8 +14,9 @@ from jianguan.equipment.models import CatalogueEntry
 from .. import selectors
 from ..forms import CampaignForm
 from ..metrics import campaign_figures
+from ..rules import CAMPAIGN_PHASES, campaign_phase
 from ..services import campaigns as services
-from .common import INSPECTION_STATUS_BADGE, can_plan
+from .common import INSPECTION_STATUS_BADGE, can_plan, today
 
 ECHARTS_STATIC = "vendor/echarts/echarts.min.js"
 INSPECTION_LIMIT = 50
@@ -28,8 +29,16 @@ def _campaign_or_404(request, code: str):
         raise Http404(exc.message) from exc
 
 
+def with_phase(campaign, on):
+    """The state shown for a campaign: archived, or upcoming / running / ended by its dates."""
+    campaign.phase = campaign_phase(campaign.status, campaign.start, campaign.end, on)
+    campaign.phase_label, campaign.phase_badge = CAMPAIGN_PHASES[campaign.phase]
+    return campaign
+
+
 def campaign_list(request):
-    campaigns = list(selectors.campaign_list(actor=request.user))
+    on = today()
+    campaigns = [with_phase(c, on) for c in selectors.campaign_list(actor=request.user)]
     return render(request, "inspections/campaigns.html", {"campaigns": campaigns, "can_plan": can_plan(request.user)})
 
 
@@ -51,7 +60,7 @@ def _chart_data(figures) -> dict:
 
 
 def campaign_detail(request, code: str):
-    campaign = _campaign_or_404(request, code)
+    campaign = with_phase(_campaign_or_404(request, code), today())
     figures, figures_note = figures_for(campaign, request.user)
     qs = selectors.inspection_list(actor=request.user, filters={"campaign": campaign.code})
     inspections = list(qs[: INSPECTION_LIMIT + 1])
