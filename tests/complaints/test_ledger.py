@@ -195,10 +195,13 @@ def test_round_trip_exported_rows_reimport_as_the_same_numbers(org, shop, west_s
     }
 
 
+# A registration time later than now, whatever day the suite runs on.
+FUTURE = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
 BAD_ROWS = [
     ({"kind": "投拆"}, "类型", "类型“投拆”不在可选值内（投诉、举报、咨询）"),
     ({"phone": "1381234"}, "联系电话", "“1381234”不是有效的中国大陆电话号码"),
-    ({"received": "2026-11-27 09:00:00"}, "登记时间", "2026-11-27 09:00 晚于当前时间"),
+    ({"received": f"{FUTURE} 09:00:00"}, "登记时间", f"{FUTURE} 09:00 晚于当前时间"),
     ({"received": "九月三十日"}, "登记时间", "登记时间“九月三十日”无法识别"),
     ({"content": ""}, "诉求内容", "诉求内容不能为空"),
     ({"uscc": "91370102MA3C12345X"}, "被投诉举报对象统一社会信用代码", "统一社会信用代码"),
