@@ -13,12 +13,11 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from jianguan.core.exporting import xlsx_cell, xlsx_row, xlsx_text
+from jianguan.core.exporting import new_workbook, xlsx_cell, xlsx_row, xlsx_text
 from jianguan.core.indicators import Column, column_value, drilldown, get_indicator
 
 from ..engine import area_label, cn_date, json_number
@@ -41,7 +40,7 @@ HEADING_STYLES = {"title": Font(bold=True, size=16), "heading": Font(bold=True, 
 
 
 def render(report, drilldowns: bool = False, actor=None, **options) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     titles: set[str] = set()
     _indicator_sheet(workbook, report, titles)
     _text_sheet(workbook, report, titles)
