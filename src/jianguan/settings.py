@@ -206,5 +206,7 @@ LOGGING = {
     "filters": {"refusals_one_line": {"()": "jianguan.core.logfilters.RefusalsOneLine"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_one_line"], "formatter": "plain"}},
+    # gunicorn drops the body Django writes for a HEAD request (monitors use HEAD), warning each time.
+    "loggers": {"gunicorn.http.wsgi": {"level": "ERROR"}},
     "root": {"handlers": ["console"], "level": env.str("JIANGUAN_LOG_LEVEL", default="WARNING")},
 }

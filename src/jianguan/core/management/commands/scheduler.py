@@ -8,6 +8,14 @@ from django.utils import timezone
 from jianguan.core import scheduler
 
 
+def every_text(every) -> str:
+    seconds = int(every.total_seconds())
+    for unit, name in ((86400, "天"), (3600, "小时"), (60, "分钟")):
+        if seconds % unit == 0:
+            return f"每{name}" if seconds == unit else f"每 {seconds // unit} {name}"
+    return f"每 {seconds} 秒"
+
+
 class Command(BaseCommand):
     help = "定时任务：--once 运行一轮到期任务后退出（供 cron 与测试），--list 列出任务；不带参数时持续运行。"
 
@@ -42,7 +50,6 @@ class Command(BaseCommand):
             else:
                 result = {True: "成功", False: "失败", None: "运行中"}[state.last_ok]
                 last = f"{timezone.localtime(state.last_started_at):%Y-%m-%d %H:%M} {result}"
-            every = int(job.every.total_seconds())
-            self.stdout.write(f"{job.key}\t{job.label}\t每 {every} 秒\t{last}")
+            self.stdout.write(f"{job.key}\t{job.label}\t{every_text(job.every)}\t{last}")
         if not scheduler.PERIODIC:
             self.stdout.write("（没有已登记的定时任务）")
