@@ -1,4 +1,7 @@
+import logging
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.db import DataError
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -46,8 +49,10 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+logger = logging.getLogger(__name__)
 NUL_MESSAGE = "请求中含有不可处理的空字符（\\0），请检查链接或参数"
 OVERFLOW_MESSAGE = "请求中的编号或数值过大，超出了可处理的范围，请检查链接或所填内容"
+DATA_MESSAGE = "请求中的数据无法保存或查询（数值过大，或含有不可处理的字符），请检查链接或所填内容"
 
 
 class BadInputMiddleware:
@@ -70,6 +75,11 @@ class BadInputMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OverflowError):
             return self._refuse(request, OVERFLOW_MESSAGE)
+        if isinstance(exception, DataError):
+            # PostgreSQL's word for the same (a bigint out of range, NUL in text that a form field let
+            # through): logged, since a field that validates the value would give a better message.
+            logger.warning("DataError answered as 400 on %s: %s", request.path, exception)
+            return self._refuse(request, DATA_MESSAGE)
         return None
 
     @staticmethod
