@@ -245,7 +245,7 @@ class ConflictForm(DomainErrorMixin, forms.Form):
 def ratio_field(label: str, *, required: bool = True) -> forms.CharField:
     return forms.CharField(
         label=label, max_length=20, required=required, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"required": f"请填写{label}"},
+        error_messages={"required": f"请填写{label}"}, help_text="写成小数：0.05 即 5%，0.005 即 0.5%",
     )
 
 
@@ -296,7 +296,7 @@ class TaskForm(RatioErrorMixin, forms.Form):
         self.fields["departments"].queryset = OrgUnit.objects.filter(
             kind__in=[OrgKind.DEPARTMENT, OrgKind.STATION], disabled_on__isnull=True
         ).order_by("kind", "code")
-        self.fields["ratio_unrated"].help_text = "留空则未分类的对象不抽取"
+        self.fields["ratio_unrated"].help_text = "写成小数（0.05 即 5%）；留空则未分类的对象不抽取"
         self.fields["team_size"].help_text = "每个抽查对象派出的执法人员数，不少于 2 名"
         self.editing = editing
         if editing:
