@@ -197,3 +197,13 @@ def test_old_addresses_still_work(client, org):
     assert client.get(reverse("businesses:import_upload")).status_code == 200
     assert client.get(reverse("complaints:ledger_import")).status_code == 200
     assert reverse("imports:list") in client.get(reverse("businesses:import_upload")).content.decode()
+
+
+def test_upload_still_checks_the_csrf_token(org):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.users.dept)
+    for url in (reverse("imports:upload", args=["equipment"]), reverse("businesses:import_upload")):
+        response = client.post(url, {"file": xlsx_file(EQUIPMENT_HEADERS, [])})
+        assert response.status_code == 403 and "CSRF" in response.content.decode()
