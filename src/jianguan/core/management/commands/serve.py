@@ -109,6 +109,10 @@ class Command(BaseCommand):
         else:
             workers = workers or default_workers()
             web = Child("网页服务", gunicorn_argv(host, port, workers, threads), env)
+        # Installed before the children start, so that a SIGTERM in between cannot orphan them.
+        stopping: list[int] = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda signum, frame: stopping.append(signum))
         web.start()
         if worker:
             worker.start()
@@ -117,7 +121,7 @@ class Command(BaseCommand):
         if worker:
             self.stdout.write(f"后台任务进程（含定时任务）：进程号 {worker.proc.pid}；健康检查：http://{host}:{port}/healthz")
         print_logins(self.stdout)
-        sys.exit(self.supervise(web, worker))
+        sys.exit(self.supervise(web, worker, stopping))
 
     def collect_static(self, env) -> None:
         manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
@@ -128,10 +132,7 @@ class Command(BaseCommand):
         # A process of its own: this one's settings were read without JIANGUAN_STATIC_COLLECTED.
         subprocess.run(jianguan_argv("collectstatic", "--noinput", "-v", "0", *ignore), env=env, check=True)
 
-    def supervise(self, web: Child, worker: Child | None) -> int:
-        stopping = []
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda signum, frame: stopping.append(signum))
+    def supervise(self, web: Child, worker: Child | None, stopping: list[int]) -> int:
         wait, restart_at = 1, None
         try:
             while not stopping:
