@@ -164,6 +164,11 @@ def test_every_page_fits_for_every_role(browser, live_server, district, device, 
                         assert in_view(page, selector), f"{username}: {selector}"
                 page.locator(".who .account summary").click()
                 assert in_view(page, ".account-menu a[href='/org/password/']")
+                page.keyboard.press("Escape")  # static/js/menu.js: closes like a menu
+                assert page.locator(".account-menu").is_hidden()
+                page.locator(".who .account summary").click()
+                page.locator("main").click(position={"x": 5, "y": 5})
+                assert page.locator(".account-menu").is_hidden()
             visit_all(page, live_server, district, f"{username}@{device}", problems)
             page.goto(f"{live_server.url}/businesses/")
             page.screenshot(path=str(screenshot_dir / f"jianguan_layout_businesses_{username}_{device}.png"), full_page=True)
