@@ -143,3 +143,21 @@ def test_equipment_export_on_the_web(client, org):
     response = client.get("/equipment/export/")
     assert response.status_code == 200
     assert_text_cell(b"".join(response.streaming_content), FORMULA)
+
+
+def test_public_spot_check_results_csv(client, org):
+    from django.core.cache import cache
+
+    from jianguan.spotchecks.choices import TaskStatus
+
+    from ..spotchecks import builders
+
+    world = builders.world(org)
+    task = builders.advance(world, builders.task(world, "企业公示信息抽查"), TaskStatus.PUBLISHED,
+                            result_on=dt.date(2026, 3, 20), publish_on=dt.date(2026, 3, 27))
+    first = task.drawn.select_related("business").order_by("order").first().business
+    Business.objects.filter(pk=first.pk).update(name=FORMULA)
+    cache.clear()  # the public pages are rate limited per client
+    response = client.get(f"/public/spotchecks/tasks/{task.number}/results.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][3] == "'" + FORMULA
