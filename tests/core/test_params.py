@@ -106,8 +106,12 @@ def test_named_pages_answer_bad_numbers_without_500(client, people, role, url):
     assert resp.status_code in (200, 302, 400, 403, 404), (url, resp.status_code)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("value", BAD_VALUES)
+# Each role opens its own pages and branches for a huge id; the other values are parsed the same
+# whoever sends them, so a station user (scoped) and the administrator (everything) are enough.
+SWEEPS = [(role, HUGE) for role in ROLES] + [(role, v) for v in BAD_VALUES if v != HUGE for role in ("east", "admin")]
+
+
+@pytest.mark.parametrize(("role", "value"), SWEEPS)
 def test_every_page_survives_every_bad_parameter(client, people, role, value):
     client.force_login(getattr(people.users, role))
     query = {key: value for key in PARAMS}
