@@ -18,16 +18,14 @@ MAX_PAGE = 10**9
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
 
 
-def parse_int(text, *, minimum: int | None = None) -> int | None:
+def parse_int(text) -> int | None:
     """The integer an ASCII decimal text spells, or None if it is no such thing or the database
     could not hold it (a filter by an id that cannot exist matches nothing, it does not crash)."""
     text = str(text or "").strip()
     if not _INTEGER.fullmatch(text):
         return None
     value = int(text)
-    if not -MAX_DB_INT - 1 <= value <= MAX_DB_INT or (minimum is not None and value < minimum):
-        return None
-    return value
+    return value if -MAX_DB_INT - 1 <= value <= MAX_DB_INT else None
 
 
 def parse_ints(values) -> list[int]:
@@ -59,7 +57,6 @@ class ApiPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE, description="页码（从 1 开始）")
         page_size: int | None = Field(None, ge=1, description="每页条数（超过上限按上限）")
-
 
 
 def keyset_page(qs, key: str, after: str, before: str, size: int) -> dict:
