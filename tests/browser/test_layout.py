@@ -28,7 +28,7 @@ LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 ROLES = ("admin", "leader", "tezhong", "suo1")  # 系统管理员, 局领导, 科室人员, 监管所人员
 PAGES = (
-    "/", "/businesses/", "/businesses/{business}/", "/businesses/new/", "/equipment/", "/equipment/{device}/",
+    "/", "/businesses/", "/businesses/{business}/", "/businesses/new/", "/imports/", "/equipment/", "/equipment/{device}/",
     "/equipment/tasks/", "/inspections/", "/inspections/new/", "/inspections/{inspection}/", "/inspections/findings/",
     "/inspections/findings/{finding}/", "/inspections/queue/", "/inspections/campaigns/", "/spotchecks/",
     "/spotchecks/plans/", "/spotchecks/objects/", "/complaints/", "/complaints/records/", "/complaints/new/", "/complaints/{complaint}/",
