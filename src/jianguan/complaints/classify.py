@@ -148,6 +148,12 @@ def _get_state() -> tuple:
     return state
 
 
+def warm_up() -> None:
+    """Build the tokenizer now: a web server loading the application once before it forks its
+    workers (gunicorn --preload) then shares it, and no public submission waits for it."""
+    _get_state()
+
+
 def _tokens(text: str) -> list[str]:
     _, tokenizer = _get_state()
     return tokenizer.lcut(_normalise(text))

@@ -96,7 +96,6 @@ def find_duplicate(complaint: Complaint) -> Complaint | None:
     return None
 
 
-@transaction.atomic
 def complaint_receive(
     *,
     actor: User | None,
@@ -155,12 +154,29 @@ def complaint_receive(
         _fail("complainant_phone", "投诉人", "投诉须留下投诉人姓名和联系电话，以便调解和告知")
     subdistrict = business.subdistrict if business else match_subdistrict(subdistrict_text)
     found = classify(content if not respondent_name else f"{respondent_name} {content}")
-    complaint = Complaint(
-        number=_text(number, "number", "登记编号", 40) or next_document_number(NUMBER_KIND, received_on.year),
-        kind=kind, channel=channel, channel_text=_text(channel_text, "channel_text", "来源渠道", 50),
-        received_at=received_at, received_on=received_on, respondent_name=respondent_name or (business.name if business else ""),
-        respondent_uscc=uscc, respondent_address=respondent_address, subdistrict_text=subdistrict_text, business=business,
+    number = _text(number, "number", "登记编号", 40)
+    # Checking, matching and classifying above only read; the write transaction starts here, so that
+    # on SQLite (BEGIN IMMEDIATE) the write lock is held for the writes alone, not for the tokenizer.
+    return _register(
+        actor=actor, ip=ip, number=number, kind=kind, channel=channel,
+        channel_text=_text(channel_text, "channel_text", "来源渠道", 50), received_at=received_at,
+        received_on=received_on, respondent_name=respondent_name or (business.name if business else ""), uscc=uscc,
+        respondent_address=respondent_address, subdistrict_text=subdistrict_text, business=business,
         subdistrict=subdistrict, content=content, amount=_amount(amount), complainant_name=complainant_name,
+        phone=phone, found=found,
+    )
+
+
+@transaction.atomic
+def _register(*, actor, ip, number, kind, channel, channel_text, received_at, received_on, respondent_name, uscc,
+              respondent_address, subdistrict_text, business, subdistrict, content, amount, complainant_name, phone,
+              found) -> Complaint:
+    complaint = Complaint(
+        number=number or next_document_number(NUMBER_KIND, received_on.year),
+        kind=kind, channel=channel, channel_text=channel_text,
+        received_at=received_at, received_on=received_on, respondent_name=respondent_name,
+        respondent_uscc=uscc, respondent_address=respondent_address, subdistrict_text=subdistrict_text, business=business,
+        subdistrict=subdistrict, content=content, amount=amount, complainant_name=complainant_name,
         complainant_phone=phone, category=found.category, category_keywords=list(found.keywords),
         # An inquiry is answered by whoever takes the call; only complaints and reports need a station.
         status=FIRST_STATUS[Kind(kind)] if subdistrict or kind == Kind.INQUIRY else Status.TRIAGE, created_by=actor,
