@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from .seeding import reseed
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -61,3 +63,11 @@ def screenshot_dir() -> Path:
     path = Path(os.environ.get("JIANGUAN_SCREENSHOT_DIR", "/tmp"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _seeded(request):
+    """Every test with the live server starts from what the migrations seeded, whatever ran before it."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        reseed()

@@ -7,7 +7,6 @@ Widths depend on the fonts: run with a CJK font installed (`make browser` instal
 with chromium) to measure what staff see."""
 
 import datetime as dt
-import importlib
 
 import pytest
 
@@ -38,31 +37,10 @@ PAGES = (
 PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/")
 
 
-def reseed() -> None:
-    """A transactional test before this one flushed what the data migrations seed (rules, numbering
-    formats, checklists, the equipment catalogue, the audit chain head): run every jianguan data
-    migration's seed() again, each in a savepoint, skipping those whose rows are still there."""
-    from django.apps import apps
-    from django.db import IntegrityError, connection, transaction
-    from django.db.migrations.loader import MigrationLoader
-
-    importlib.import_module("jianguan.core.migrations.0004_audit_chain_head").create_head(apps, None)
-    for (app, _), migration in sorted(MigrationLoader(connection).disk_migrations.items()):
-        seed = getattr(importlib.import_module(migration.__module__), "seed", None)
-        if seed is None or not apps.get_app_config(app).name.startswith("jianguan."):
-            continue
-        try:
-            with transaction.atomic():
-                seed(apps, None)
-        except IntegrityError:
-            pass  # still seeded
-
-
 @pytest.fixture
 def district(transactional_db):
     """The demo's bureau and accounts with a few hundred businesses, a device, an inspection with a
     finding and a complaint in 城东 (suo1's station): enough rows for every list to draw its table."""
-    reseed()
     _, subdistricts, _ = build_org()
     build_businesses(subdistricts, 300, seed=7)
     station = User.objects.get(username="suo1").org_unit

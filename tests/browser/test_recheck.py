@@ -9,7 +9,6 @@ from jianguan.inspections.choices import FindingStatus
 from jianguan.inspections.services.findings import finding_report
 
 from ..inspections.factories import inspection_with_finding, team
-from .test_layout import reseed
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -17,7 +16,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 @pytest.fixture
 def reported(transactional_db, org):
-    reseed()
     _, finding, (registrar, partner) = inspection_with_finding(org)
     finding_report(actor=registrar, pk=finding.pk, version=finding.version, submitted_on=dt.date(2026, 9, 10), text="已更换灭火器")
     other = team(org.east, size=1)[0]
