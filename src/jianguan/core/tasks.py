@@ -5,6 +5,7 @@ import datetime as dt
 from django_tasks import task
 
 from .audit import check_chain
+from .backup import tasks as backup_tasks  # noqa: F401  -- the daily backup registers with @periodic
 from .deadlines import calendar_refresh
 from .schedule import periodic
 
