@@ -138,6 +138,22 @@ def test_restored_elsewhere_the_audit_chain_holds_and_every_ledger_is_identical(
     assert target.media_files() == {name for name in site.media_files() if not name.startswith("imports/")}
 
 
+def test_the_other_kind_of_empty_target_and_plain_sql(source, new_site, tmp_path):
+    """The first test restores into a migrated SQLite file and a new PostgreSQL database; this one the
+    other way round, and on PostgreSQL from a backup in pg_dump's plain SQL format (restored by psql)."""
+    site, _ = source
+    backup = tmp_path / "plain.tar"
+    site.run("backup", "-o", str(backup), "--pg-format", "plain")
+    with tarfile.open(backup) as tar:
+        assert (ENGINE == "sqlite") == ("database.sqlite3" in tar.getnames())
+        assert (ENGINE == "postgresql") == ("database.sql" in tar.getnames())
+    target = new_site("other")
+    if ENGINE == "postgresql":
+        target.run("migrate", "--no-input")
+    assert "审计链校验通过" in target.run("restore", str(backup)).stdout
+    assert target.run("audit", "verify", "--show-head").stdout == site.run("audit", "verify", "--show-head").stdout
+
+
 def _tampered(backup: Path, where: str, tmp_path: Path) -> Path:
     with tarfile.open(backup) as tar:
         members = {m.name: m for m in tar.getmembers()}

@@ -10,9 +10,9 @@ from jianguan.core.errors import DomainError
 
 class Command(BaseCommand):
     help = (
-        "备份：把数据库（SQLite 用在线备份接口，系统运行中也可备份；PostgreSQL 用 pg_dump）和上传的文件"
-        "（不含未确认的导入暂存文件）打包为一个 .tar 文件，附清单 manifest.json（各部分的 SHA-256、"
-        "各应用已执行的数据库迁移、审计链头、备份时间、数据库类型、jianguan 版本）。用 jianguan restore 恢复。"
+        "备份：把数据库和上传的文件打包为一个 .tar 文件，附清单，用 jianguan restore 恢复。"
+        "数据库：SQLite 用在线备份接口（系统运行中也可备份），PostgreSQL 用 pg_dump；上传的文件不含未确认的导入暂存文件；"
+        "清单 manifest.json 记有各部分的 SHA-256、各应用已执行的数据库迁移、审计链头、备份时间、数据库类型和 jianguan 版本。"
     )
 
     def add_arguments(self, parser):
