@@ -74,7 +74,8 @@ def test_phone_inspection_from_form_to_finding(phone, live_server, field, screen
     assert input_box["y"] >= label_box["y"] + label_box["height"] - 1
 
     phone.locator("#id_business").fill(business.name[:4])
-    phone.wait_for_function("document.querySelectorAll('#business-options option').length > 0")
+    # A locator, not wait_for_function: the page's CSP forbids the eval that a JS string predicate needs.
+    phone.locator("#business-options option").first.wait_for(state="attached")
     phone.locator("#id_business").fill(business.uscc)
     phone.locator("#business-found").filter(has_text=business.name).wait_for()
     phone.locator("#row-equipment label.choice", has_text=device.reg_code).tap()

@@ -183,7 +183,8 @@ NUMBER_FORMAT_LEDGER = NumberFormatLedger()
 
 
 def test_a_ledger_registered_later_gets_the_pages(client, org, monkeypatch):
-    monkeypatch.setitem(registry._LEDGERS, "number_formats", f"{__name__}:NUMBER_FORMAT_LEDGER")
+    registry.ledger_names()  # the apps' own ledgers first, as in a running system
+    monkeypatch.setitem(registry._LEDGERS, "number_formats", NUMBER_FORMAT_LEDGER)
     client.force_login(org.users.dept)
     assert "文书编号格式" in client.get(reverse("imports:list")).content.decode()
     preview_url = upload(client, "number_formats", ["文书种类", "名称", "编号格式"], [["test_kind", "测试文书", "T{year}{n:04d}"]])

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.utils import timezone
 
 from jianguan.core.errors import PermissionDenied
-from jianguan.core.importing import CellError, Column, Context, Ledger, choice, format_date, parse_date, text
+from jianguan.core.importing import (
+    CellError,
+    Column,
+    Context,
+    Ledger,
+    choice,
+    format_date,
+    parse_date,
+    register,
+    text,
+)
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
 
@@ -184,3 +194,5 @@ class BusinessLedger(Ledger):
 
 
 BUSINESS_LEDGER = BusinessLedger()
+
+register(BUSINESS_LEDGER)

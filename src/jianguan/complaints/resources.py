@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.core.errors import DomainError, PermissionDenied
-from jianguan.core.importing import CellError, Column, Context, Ledger, choice, format_date, text
+from jianguan.core.importing import CellError, Column, Context, Ledger, choice, format_date, register, text
 from jianguan.org.choices import Role
 
 from .choices import Channel, Kind, Status
@@ -365,3 +365,5 @@ class ComplaintLedger(Ledger):
 
 
 COMPLAINT_LEDGER = ComplaintLedger()
+
+register(COMPLAINT_LEDGER)

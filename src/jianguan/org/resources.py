@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from jianguan.core.errors import PermissionDenied
-from jianguan.core.importing import CellError, Column, Context, Ledger, text
+from jianguan.core.importing import CellError, Column, Context, Ledger, register, text
 
 from .choices import OrgKind, Role
 from .models import OrgUnit, Subdistrict
@@ -122,3 +122,5 @@ class SubdistrictLedger(Ledger):
 
 
 SUBDISTRICT_LEDGER = SubdistrictLedger()
+
+register(SUBDISTRICT_LEDGER)

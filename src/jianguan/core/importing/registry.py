@@ -1,36 +1,50 @@
-"""Where ledgers are found by name. Core never imports a domain app at import time: each ledger
-is a lazy "module:attribute" string resolved on first use."""
+"""Where ledgers are found by name. Each app registers its own ledgers in its `resources` module
+(`register(LEDGER)`), discovered on first use like the indicators, so that core knows no domain app
+and a later module's ledger gets the import pages, the CLI and exports without an edit here."""
 
 from __future__ import annotations
 
-from importlib import import_module
+import importlib
+
+from django.conf import settings
 
 from .ledger import Ledger
 
-_LEDGERS: dict[str, str] = {
-    "businesses": "jianguan.businesses.resources:BUSINESS_LEDGER",
-    "complaints": "jianguan.complaints.resources:COMPLAINT_LEDGER",
-    "equipment": "jianguan.equipment.resources:EQUIPMENT_LEDGER",
-    "findings": "jianguan.inspections.resources:FINDING_LEDGER",
-    "inspections": "jianguan.inspections.resources:INSPECTION_LEDGER",
-    "producers": "jianguan.equipment.resources:PRODUCER_LEDGER",
-    "subdistricts": "jianguan.org.resources:SUBDISTRICT_LEDGER",
-}
+_LEDGERS: dict[str, Ledger] = {}
+_DISCOVERED = False
 
 
-def register(name: str, target: str) -> None:
-    """Register a ledger as "package.module:ATTRIBUTE" (call from the app's resources or apps)."""
-    _LEDGERS[name] = target
+def register(ledger: Ledger, name: str = "") -> Ledger:
+    """Register a ledger under `name` (default: its own name); call from the app's resources module."""
+    key = name or ledger.name
+    if not key:
+        raise ValueError(f"{type(ledger).__name__}: a ledger needs a name to be registered")
+    _LEDGERS[key] = ledger
+    return ledger
+
+
+def _discover() -> None:
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("jianguan."):
+            try:
+                importlib.import_module(f"{app}.resources")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.resources":
+                    raise
+    _DISCOVERED = True
 
 
 def ledger_names() -> list[str]:
+    _discover()
     return sorted(_LEDGERS)
 
 
 def get_ledger(name: str) -> Ledger:
+    _discover()
     try:
-        target = _LEDGERS[name]
+        return _LEDGERS[name]
     except KeyError:
         raise LookupError(f"没有名为“{name}”的台账，可用的有：{'、'.join(ledger_names())}") from None
-    module_name, _, attribute = target.partition(":")
-    return getattr(import_module(module_name), attribute)

@@ -9,6 +9,8 @@ subdistricts and the examination-cycle rules are loaded once per import.
 """
 
 
+from jianguan.core.importing import register
+
 from .common import EQUIPMENT_HEADERS, PRODUCER_HEADERS, NewOperator, entity_type_from_uscc
 from .devices import EQUIPMENT_LEDGER, EquipmentLedger
 from .producers import PRODUCER_LEDGER, ProducerLedger
@@ -23,3 +25,6 @@ __all__ = [
     "ProducerLedger",
     "entity_type_from_uscc",
 ]
+
+register(EQUIPMENT_LEDGER)
+register(PRODUCER_LEDGER)

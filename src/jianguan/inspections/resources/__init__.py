@@ -6,6 +6,8 @@
 - `findings`: exported as 隐患问题台账; findings are imported with their inspections.
 """
 
+from jianguan.core.importing import register
+
 from .exports import (
     FINDING_EXPORT_HEADERS,
     FINDING_LEDGER,
@@ -27,3 +29,6 @@ __all__ = [
     "HistoryLedger",
     "InspectionLedger",
 ]
+
+register(INSPECTION_LEDGER)
+register(FINDING_LEDGER)
