@@ -1,5 +1,7 @@
 """Writing the Excel files that the import tests upload."""
 
+import io
+
 import openpyxl
 
 
@@ -12,3 +14,17 @@ def write_xlsx(path, rows, headers):
         ws.append(r)
     wb.save(path)
     return path
+
+
+def xlsx_bytes(rows, headers) -> bytes:
+    """The same workbook, in memory."""
+    out = io.BytesIO()
+    write_xlsx(out, rows, headers)
+    return out.getvalue()
+
+
+def xlsx_upload(rows, headers, name="台账.xlsx") -> io.BytesIO:
+    """The same workbook as a named file, for the test client to post."""
+    buffer = io.BytesIO(xlsx_bytes(rows, headers))
+    buffer.name = name
+    return buffer

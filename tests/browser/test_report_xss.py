@@ -4,7 +4,6 @@ check existed) never runs for the leader who opens the report, on the page or in
 Every page carries the CSP, and htmx, ECharts, the admin and the API docs still work under it."""
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
@@ -23,23 +22,7 @@ SPLIT = '# 本局报告\n本期<{{ "img" }} src=x onerror="window.__xss=1">新�
 
 @pytest.fixture
 def seeded(transactional_db, org):
-    """Rules (the render budget, login lockout…), numbering formats and checklists come from data
-    migrations; a transactional test that ran before this one flushed them: run every jianguan data
-    migration's seed() again, each in a savepoint, skipping those whose rows are still there."""
-    from django.apps import apps
-    from django.db import IntegrityError, connection, transaction
-    from django.db.migrations.loader import MigrationLoader
-
-    importlib.import_module("jianguan.core.migrations.0004_audit_chain_head").create_head(apps, None)
-    for (app, _), migration in sorted(MigrationLoader(connection).disk_migrations.items()):
-        seed = getattr(importlib.import_module(migration.__module__), "seed", None)
-        if seed is None or not apps.get_app_config(app).name.startswith("jianguan."):
-            continue
-        try:
-            with transaction.atomic():
-                seed(apps, None)
-        except IntegrityError:
-            pass  # still seeded
+    """The browser conftest put the data migrations' rows back (rules, formats…) before this test."""
     assert Rule.objects.filter(key__startswith="reports.render_").exists()
     return org
 

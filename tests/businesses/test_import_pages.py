@@ -12,6 +12,7 @@ from jianguan.core.importing import REASON_HEADER
 from jianguan.core.models import ImportBatch
 
 from ..factories import make_uscc
+from ..sheets import xlsx_upload as sheet_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +23,7 @@ def _media(settings, tmp_path):
 
 
 def xlsx_upload(rows, name="台账.xlsx"):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(HEADERS))
-    for r in rows:
-        ws.append(r)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
-    buffer.name = name
-    return buffer
+    return sheet_upload(rows, HEADERS, name)
 
 
 def row(street="东关街道", kind="企业"):

@@ -17,6 +17,7 @@ from jianguan.org.models import Subdistrict
 
 from ..equipment.test_import import row as equipment_row
 from ..factories import BusinessFactory, make_uscc
+from ..sheets import xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,7 @@ def _media(settings, tmp_path):
 
 
 def xlsx_file(headers, rows, name="台账.xlsx"):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(list(headers))
-    for r in rows:
-        sheet.append(r)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = name
-    return buffer
+    return xlsx_upload(rows, headers, name)
 
 
 def upload(client, ledger, headers, rows, **extra):

@@ -18,6 +18,7 @@ from jianguan.core.importing import FileRejected, get_ledger, open_table, run_im
 from jianguan.core.models import Rule
 
 from ..factories import make_uscc
+from ..sheets import xlsx_bytes as sheet_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +37,7 @@ def business_row(name="历下区示例商贸有限公司"):
 
 
 def xlsx_bytes(rows, headers=HEADERS[:10]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet_bytes(rows, headers)
 
 
 def _column(index: int) -> str:

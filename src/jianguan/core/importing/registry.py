@@ -4,9 +4,7 @@ and a later module's ledger gets the import pages, the CLI and exports without a
 
 from __future__ import annotations
 
-import importlib
-
-from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
 from .ledger import Ledger
 
@@ -27,13 +25,7 @@ def _discover() -> None:
     global _DISCOVERED
     if _DISCOVERED:
         return
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("jianguan."):
-            try:
-                importlib.import_module(f"{app}.resources")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.resources":
-                    raise
+    autodiscover_modules("resources")
     _DISCOVERED = True
 
 
