@@ -9,7 +9,16 @@ from django.db.models import Count as Counted
 from django.db.models import Q
 from django.urls import reverse
 
-from jianguan.core.panels import ROWS, BusinessPanel, Count, Row, Todo, register_business_panel, register_todo
+from jianguan.core.panels import (
+    ROWS,
+    BusinessPanel,
+    Count,
+    Row,
+    Todo,
+    due_figures,
+    register_business_panel,
+    register_todo,
+)
 
 from . import selectors
 from .choices import Kind, Status
@@ -56,11 +65,7 @@ def business_complaints(actor, business, on: dt.date) -> BusinessPanel:
 def complaint_deadlines(actor, on: dt.date, until: dt.date) -> Todo:
     """Open items by the deadline of the clock running now (受理、调解、立案决定、告知)."""
     qs = selectors.queue(actor, today=on)
-    figures = qs.order_by().aggregate(
-        open=Counted("id"),
-        overdue=Counted("id", filter=Q(due__lt=on)),
-        soon=Counted("id", filter=Q(due__gte=on, due__lte=until)),
-    )
+    figures = due_figures(qs, "due", on, until)
     rows = [
         Row(
             text=f"{c.number} {c.get_kind_display()}", url=reverse("complaints:detail", args=[c.pk]),

@@ -233,6 +233,16 @@ def home_figures(*, actor) -> list[tuple[str, Figures]]:
 # ---------------------------------------------------------------- core's own to-do
 
 
+def due_figures(qs, due_field: str, on: dt.date, until: dt.date) -> dict[str, int]:
+    """One query for a to-do's three counts: all open items, those past `due_field`, and those due
+    from `on` to `until`."""
+    return qs.order_by().aggregate(
+        open=Counted("id"),
+        overdue=Counted("id", filter=Q(**{f"{due_field}__lt": on})),
+        soon=Counted("id", filter=Q(**{f"{due_field}__gte": on, f"{due_field}__lte": until})),
+    )
+
+
 def _is_admin(actor) -> bool:
     return actor.role == Role.ADMIN or actor.is_superuser
 
@@ -242,10 +252,7 @@ def provisional_deadlines(actor, on: dt.date, until: dt.date) -> Todo:
     """Deadlines counted on plain weekdays because their year's calendar is missing: the administrator
     enters the calendar (then `jianguan calendar refresh`) before they fall due."""
     qs = ProvisionalDeadline.objects.filter(resolved_at__isnull=True)
-    figures = qs.aggregate(
-        open=Counted("id"), overdue=Counted("id", filter=Q(due__lt=on)),
-        soon=Counted("id", filter=Q(due__gte=on, due__lte=until)),
-    )
+    figures = due_figures(qs, "due", on, until)
     url = reverse("provisional_deadlines")
     return Todo(
         label="暂定期限待重算", unit="项", hint="所在年度尚无工作日历，请录入日历后重算",

@@ -10,7 +10,16 @@ from django.db.models import Count as Counted
 from django.db.models import Q
 from django.urls import reverse
 
-from jianguan.core.panels import ROWS, BusinessPanel, Count, Row, Todo, register_business_panel, register_todo
+from jianguan.core.panels import (
+    ROWS,
+    BusinessPanel,
+    Count,
+    Row,
+    Todo,
+    due_figures,
+    register_business_panel,
+    register_todo,
+)
 
 from . import selectors
 from .choices import DueState, EquipmentStatus, TaskStatus
@@ -64,11 +73,7 @@ def business_equipment(actor, business, on: dt.date) -> BusinessPanel:
 @register_todo("equipment.tasks", order=30)
 def follow_up_tasks(actor, on: dt.date, until: dt.date) -> Todo:
     qs = selectors.task_list(actor=actor, status=TaskStatus.OPEN)
-    figures = qs.order_by().aggregate(
-        open=Counted("id"),
-        overdue=Counted("id", filter=Q(due_on__lt=on)),
-        soon=Counted("id", filter=Q(due_on__gte=on, due_on__lte=until)),
-    )
+    figures = due_figures(qs, "due_on", on, until)
     rows = [
         Row(
             text=f"{t.equipment.reg_code} {t.equipment.operator.name}", url=reverse("equipment:detail", args=[t.equipment_id]),

@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.db.models import Count as Counted
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 
 from jianguan.core.panels import (
@@ -16,6 +16,7 @@ from jianguan.core.panels import (
     Link,
     Row,
     Todo,
+    due_figures,
     register_business_panel,
     register_todo,
 )
@@ -125,11 +126,7 @@ def business_documents(actor, business, on: dt.date) -> BusinessPanel:
 
 def _finding_todo(actor, on, until, *, status: str, due_field: str, label: str, hint: str) -> Todo:
     qs = selectors.finding_list(actor=actor, filters={"status": status})
-    figures = qs.order_by().aggregate(
-        open=Counted("id"),
-        overdue=Counted("id", filter=Q(**{f"{due_field}__lt": on})),
-        soon=Counted("id", filter=Q(**{f"{due_field}__gte": on, f"{due_field}__lte": until})),
-    )
+    figures = due_figures(qs, due_field, on, until)
     nearest = qs.filter(**{f"{due_field}__lte": until}).order_by(due_field, "id")[:ROWS]
     rows = []
     for f in nearest:

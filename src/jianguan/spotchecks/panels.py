@@ -9,7 +9,16 @@ from django.db.models import Count as Counted
 from django.db.models import Q
 from django.urls import reverse
 
-from jianguan.core.panels import ROWS, BusinessPanel, Count, Row, Todo, register_business_panel, register_todo
+from jianguan.core.panels import (
+    ROWS,
+    BusinessPanel,
+    Count,
+    Row,
+    Todo,
+    due_figures,
+    register_business_panel,
+    register_todo,
+)
 from jianguan.org.choices import Role
 from jianguan.org.selectors import scope_q
 
@@ -51,11 +60,7 @@ def business_spotchecks(actor, business, on: dt.date) -> BusinessPanel:
 def results_to_publish(actor, on: dt.date, until: dt.date) -> Todo:
     """Stations record results; the departments publish them (一公开) within the statutory period."""
     qs = pending_publications(on, actor=actor)
-    figures = qs.order_by().aggregate(
-        open=Counted("id"),
-        overdue=Counted("id", filter=Q(publish_due__lt=on)),
-        soon=Counted("id", filter=Q(publish_due__gte=on, publish_due__lte=until)),
-    )
+    figures = due_figures(qs, "publish_due", on, until)
     rows = [
         Row(
             text=f"{d.task.number} {d.business.name}", url=f"{reverse('spotchecks:task_results', args=[d.task_id])}#drawn-{d.pk}",
