@@ -106,9 +106,11 @@ def test_new_inspection_button_prefills_the_business(client, org, work):
     assert 'data-action="inspections.inspections"' not in _page(client, work.shop)[1]
 
 
-def test_inspection_page_links_back_to_the_business(client, org, work):
+def test_inspection_and_finding_pages_link_back_to_the_business(client, org, work):
     client.force_login(org.users.east)
     page = client.get(f"/inspections/{work.findings['A'].inspection_id}/").content.decode()
+    assert f'href="/businesses/{work.shop.pk}/"' in page
+    page = client.get(f"/inspections/findings/{work.findings['A'].pk}/").content.decode()
     assert f'href="/businesses/{work.shop.pk}/"' in page
 
 
