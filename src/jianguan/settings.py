@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jianguan.org",
     "jianguan.businesses",
     "jianguan.equipment",
+    "jianguan.cases",
     "jianguan.inspections",
     "jianguan.spotchecks",
     "jianguan.complaints",
