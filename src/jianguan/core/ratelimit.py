@@ -62,18 +62,24 @@ def client_address(request) -> str:
     return address
 
 
-def client_key(request) -> str:
-    """The client's address; an IPv6 client is one /64 (one customer's network, not one address)."""
-    address = client_address(request)
+def client_unit(request) -> ipaddress.IPv4Address | ipaddress.IPv6Network | None:
+    """Who is counted as one client: an IPv4 address, or an IPv6 client's /64 (one customer's network
+    hands out many addresses); None when the address cannot be read."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(client_address(request))
     except ValueError:
-        return address or "unknown"
+        return None
     if ip.version == 6:
         if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
+            return ip.ipv4_mapped
+        return ipaddress.ip_network(f"{ip}/64", strict=False)
+    return ip
+
+
+def client_key(request) -> str:
+    """The client's address as the rate limits count it (an IPv6 client as its /64)."""
+    unit = client_unit(request)
+    return str(unit) if unit is not None else (client_address(request) or "unknown")
 
 
 def hit(request, bucket: str, default: str | None = None) -> int | None:

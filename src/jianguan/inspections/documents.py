@@ -114,36 +114,32 @@ def _service_receipt(b: Builder, context: dict) -> None:
     b.line(f"{context['issuer']}（印章）", right=True)
 
 
-def build_rectification_notice(b: Builder, context: dict) -> None:
+def _order(b: Builder, context: dict, *, subject: str, order: str, kind: str) -> None:
+    """The layout both documents share; they differ in what was found wanting and what is ordered."""
     b.title(context["issuer"])
     b.title(context["title"])
     b.number(context["number"])
     _party(b, context)
-    b.paragraph(f"经检查（{cn_date(context['inspection']['date'])}），你单位存在下列问题：")
+    b.paragraph(f"经检查（{cn_date(context['inspection']['date'])}），你单位{subject}存在下列问题：")
     _findings(b, context)
-    b.paragraph(
-        f"现责令你单位于{cn_date(context['deadline'])}前改正上述问题，并将整改情况书面报告本局。"
-        "逾期未改正的，本局将依法处理。"
-    )
-    b.paragraph(REMEDY.format(kind="通知书"))
+    b.paragraph(order)
+    b.paragraph(REMEDY.format(kind=kind))
     _signatures(b, context)
     _service_receipt(b, context)
+
+
+def build_rectification_notice(b: Builder, context: dict) -> None:
+    _order(b, context, subject="", kind="通知书", order=(
+        f"现责令你单位于{cn_date(context['deadline'])}前改正上述问题，并将整改情况书面报告本局。"
+        "逾期未改正的，本局将依法处理。"
+    ))
 
 
 def build_supervision_order(b: Builder, context: dict) -> None:
-    b.title(context["issuer"])
-    b.title(context["title"])
-    b.number(context["number"])
-    _party(b, context)
-    b.paragraph(f"经检查（{cn_date(context['inspection']['date'])}），你单位使用的特种设备存在下列问题：")
-    _findings(b, context)
-    b.paragraph(
+    _order(b, context, subject="使用的特种设备", kind="指令书", order=(
         f"根据{SUPERVISION_BASIS}的规定，现责令你单位于{cn_date(context['deadline'])}前采取措施予以改正或者消除事故隐患，"
         "并将整改情况书面报告本局。整改完成前，存在严重事故隐患的设备不得继续使用。"
-    )
-    b.paragraph(REMEDY.format(kind="指令书"))
-    _signatures(b, context)
-    _service_receipt(b, context)
+    ))
 
 
 documents.register(documents.DocumentTemplate(

@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
-from jianguan.core.ratelimit import client_address
+from jianguan.core.ratelimit import client_unit
 from jianguan.core.rules import rule_value
 from jianguan.core.services import acting
 
@@ -53,16 +53,10 @@ def client_ip(request) -> str | None:
     """AXES_CLIENT_IP_CALLABLE: the address behind JIANGUAN_TRUSTED_PROXIES, as the rate limits see it.
     An IPv6 client is its /64 (one customer's network hands out many addresses), written as the
     network's first address since axes stores an address, not a network."""
-    address = client_address(request)
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    unit = client_unit(request)
+    if unit is None:
         return None
-    if ip.version == 6:
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
+    return str(unit.network_address if isinstance(unit, ipaddress.IPv6Network) else unit)
 
 
 def _attempt(username: str | None, ip: str | None) -> AccessAttempt | None:
