@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jianguan.core",
     "jianguan.org",
     "jianguan.businesses",
+    "jianguan.campaigns",
     "jianguan.equipment",
     "jianguan.cases",
     "jianguan.inspections",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "jianguan.campaigns"
+    label = "campaigns"
+    verbose_name = "专项行动"
