@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("jianguan.reports.urls")),
     path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
     path("public/complaints/", include("jianguan.complaints.public_urls")),
+    path("public/penalties/", include("jianguan.cases.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
