@@ -14,6 +14,7 @@ urlpatterns = [
     path("inspections/", include("jianguan.inspections.urls")),
     path("spotchecks/", include("jianguan.spotchecks.urls")),
     path("complaints/", include("jianguan.complaints.urls")),
+    path("cases/", include("jianguan.cases.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
