@@ -7,6 +7,7 @@ that a figure counts, so every number can be traced.
 """
 
 import importlib
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -304,12 +305,71 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
     return values
 
 
-def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> QuerySet:
-    """Exactly the records a figure counts (a rate drills into its numerator)."""
+class ChainedRecords:
+    """The records of a sum of figures over different tables (e.g. transfers decided on leads plus
+    transfers of cases): each term's drill-down in turn, read as a drill-down is read (count, slices,
+    iteration, `iterator`). A record belongs to one term only, so each is listed once."""
+
+    model = None  # no one model: readers take the column paths record by record
+    ordered = True
+
+    def __init__(self, parts: list[QuerySet]):
+        self.parts = [qs if qs.ordered else qs.order_by("pk") for qs in parts]
+        self._counts: list[int] | None = None
+
+    def _sizes(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [qs.count() for qs in self.parts]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self._sizes())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def exists(self) -> bool:
+        return any(qs.exists() for qs in self.parts)
+
+    def order_by(self, *fields) -> "ChainedRecords":
+        return self  # each term keeps its own order; the terms follow one another
+
+    def __iter__(self):
+        return itertools.chain.from_iterable(self.parts)
+
+    def iterator(self, chunk_size: int = 2000):
+        return itertools.chain.from_iterable(qs.iterator(chunk_size=chunk_size) for qs in self.parts)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1] if index >= 0 else list(self)[index : index + 1 or None]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        if index.step not in (None, 1) or start < 0 or (stop is not None and stop < 0):
+            return list(self)[index]
+        out, offset = [], 0
+        for qs, size in zip(self.parts, self._sizes(), strict=True):
+            lo, hi = max(start - offset, 0), size if stop is None else min(stop - offset, size)
+            if lo < hi:
+                out.extend(qs[lo:hi])
+            offset += size
+        return out
+
+
+def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> QuerySet | ChainedRecords:
+    """Exactly the records a figure counts (a rate drills into its numerator; a sum of figures over
+    different tables, derived "+" without a queryset of its own, into its terms one after the other)."""
     params = effective_params(params, actor)
     indicator = get_indicator(key)
     if indicator.is_rate:
         return drilldown(indicator.numerator, params, actor, part)
+    if indicator.derived and indicator.queryset is None:
+        op, *terms = indicator.derived
+        if op != "+":
+            raise ValueError(f"{key}: only a sum of figures can drill into its terms")
+        return ChainedRecords([drilldown(term, params, actor, part) for term in terms])
     check_required([indicator], params)
     qs = _scoped(indicator, params, actor).filter(indicator.condition(params))
     if part is not None:
