@@ -381,3 +381,33 @@ def test_one_query_per_table(world, django_assert_max_num_queries):
     station = Params.build(period="2026Q3", scope="station:S1")
     with django_assert_max_num_queries(2):
         compute(KEYS, station)
+
+
+def test_a_campaigns_cases_and_penalties(world, org):
+    """铁拳: every case linked to the campaign and filed by the as-of date, whatever the period; its 罚没款
+    from those decided by then. A case linked to two campaigns counts in each."""
+    from jianguan.campaigns.services import campaign_create
+
+    tiequan = campaign_create(actor=org.users.dept, code="TQ2026", name="民生领域案件查办“铁拳”行动", start=D(2026, 3, 1),
+                              end=D(2026, 12, 31), lead_department=org.dept)
+    other = campaign_create(actor=org.users.dept, code="SP2026", name="食品安全专项整治", start=D(2026, 3, 1),
+                            end=D(2026, 12, 31), lead_department=org.dept)
+    cases = list(Case.objects.order_by("pk"))
+    for case in cases[::3]:
+        case.campaigns.add(tiequan)
+    for case in cases[::6]:
+        case.campaigns.add(other)
+    keys = ["campaign.cases_filed", "campaign.penalty_amount"]
+    for as_of, scope in [(D(2026, 9, 30), None), (D(2026, 7, 1), None), (D(2026, 9, 30), "station:S2")]:
+        p = Params.build(period="2025", as_of=as_of, scope=scope, campaign="TQ2026")
+        linked = [c for c in cases[::3] if c.filed_on <= as_of and _in_scope(c, p)]
+        decided = [c for c in linked if _by_or_before(c.decided_on, as_of)]
+        values = compute(keys, p)
+        assert values["campaign.cases_filed"] == len(linked) > 0
+        assert values["campaign.penalty_amount"] == _measure("cases.penalty_amount", decided)
+        for category, name in CaseCategory.objects.values_list("pk", "name"):
+            assert values[f"campaign.cases_filed[{name}]"] == sum(1 for c in linked if c.category_id == category)
+        assert sorted(c.pk for c in drilldown("campaign.cases_filed", p)) == sorted(c.pk for c in linked)
+        assert (drilldown("campaign.penalty_amount", p).aggregate(t=Sum("penalty"))["t"] or 0) == values["campaign.penalty_amount"]
+    both = compute(keys, Params.build(as_of=D(2026, 12, 31), campaign="SP2026"))["campaign.cases_filed"]
+    assert both == len(cases[::6])
