@@ -77,6 +77,9 @@ def _expected(work, org, role: str) -> dict:
             "open": {c[n].pk for n in ("overdue", "soon", "later")} | (set() if east else {c["west_soon"].pk}),
         },
     }
+    # The enforcement cases' to-dos (tests/cases/test_panels.py fills them); none in this world.
+    for key in ("cases.leads", "cases.decisions"):
+        expected[key] = {"overdue": set(), "soon": set(), "open": set()}
     if role == "admin":
         unresolved = ProvisionalDeadline.objects.filter(resolved_at__isnull=True)
         refs = lambda qs: {(d.app_label, d.object_ref, d.field_name) for d in qs}  # noqa: E731
@@ -103,6 +106,8 @@ PATTERNS = {
     "complaints.deadlines": (COMPLAINT, None),
     "spotchecks.publish": (DRAWN, "overdue"),
     "core.provisional": (PROVISIONAL, None),
+    "cases.leads": (r'<tr id="lead-(\d+)"', None),
+    "cases.decisions": (r'<tr id="case-(\d+)"', None),
 }
 
 

@@ -32,6 +32,9 @@ PAGES = [
     "/reports/snapshots/?page=" + HUGE,
     "/calendar/provisional/?page=" + HUGE,
     "/public/spotchecks/?page=" + HUGE,
+    "/cases/?page=" + HUGE,
+    "/cases/leads/?page=" + HUGE,
+    "/cases/?year=" + HUGE,
 ]
 
 # Every query parameter a page reads anywhere (grep request.GET), each given a value that is too big
@@ -42,6 +45,7 @@ PARAMS = (
     "part", "entity_type", "reg_status", "credit_risk_class", "subdistrict", "received_from", "received_to",
     "user", "purpose", "equipment_for", "target", "entity_types", "credit_classes", "overdue", "all",
     "industries", "licence_kinds", "equipment_types", "handler", "category", "channel", "from", "to",
+    "source", "due", "procedure", "mine", "uscc",
 )
 BAD_VALUES = (HUGE, "-" + HUGE, "notadate", "1e400", "0x10", "２", "²", "a\x00b")
 

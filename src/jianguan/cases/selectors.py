@@ -106,12 +106,20 @@ def case_list(*, actor: User, filters: dict | None = None) -> QuerySet[Case]:
         qs = qs.filter(officers=actor)
     if due := filters.get("due"):
         on = filters["on"]
-        qs = qs.filter(open_q() & due_q("decision_due", due, on=on, until=filters.get("until") or on))
+        qs = with_running_due(qs.filter(open_q())).filter(due_q("running_due", due, on=on, until=filters.get("until") or on))
     open_first = models.Case(When(open_q(), then=Value(0)), default=Value(1), output_field=IntegerField())
     open_due = models.Case(When(open_q(), then=F("decision_due")), default=None, output_field=models.DateField())
     return qs.annotate(open_rank=open_first, open_due=open_due).order_by(
         "open_rank", F("open_due").asc(nulls_last=True), "-filed_on", "-pk",
     )
+
+
+def with_running_due(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """`running_due`: the decision deadline, or none while the case stands suspended (its clock is still,
+    and the suspended days are added when it resumes), so that a suspended case is neither overdue nor due."""
+    suspended = Exists(Suspension.objects.filter(case_id=OuterRef("pk"), end__isnull=True))
+    return qs.annotate(running_due=models.Case(When(suspended, then=None), default=F("decision_due"),
+                                               output_field=models.DateField()))
 
 
 def with_viewer(qs: QuerySet[Case], actor: User) -> QuerySet[Case]:
@@ -133,7 +141,8 @@ def case_get(*, actor: User, pk: int) -> Case:
 
 
 def open_cases(*, actor: User) -> QuerySet[Case]:
-    return case_list(actor=actor).filter(open_q()).order_by("decision_due", "pk")
+    """Undecided cases, with `running_due` (none while suspended), the nearest deadline first."""
+    return with_running_due(case_list(actor=actor).filter(open_q())).order_by(F("running_due").asc(nulls_last=True), "pk")
 
 
 def cases_of_business(*, actor: User, business) -> QuerySet[Case]:

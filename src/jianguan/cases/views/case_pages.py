@@ -33,7 +33,7 @@ from .common import (
 )
 from .steps import step_forms
 
-DUE_FILTERS = {"overdue": "已逾期", "soon": "即将到期"}
+DUE_FILTERS = {"overdue": "已逾期", "soon": "即将到期", "open": "办理中"}
 YEARS_BACK = 10
 
 
@@ -86,7 +86,7 @@ def case_list(request):
         "stations": [] if request.user.role == Role.STATION else station_list(),
         "years": list(range(on.year, on.year - YEARS_BACK, -1)),
         "open_count": open_cases.count(),
-        "overdue_count": open_cases.filter(decision_due__lt=on).count(),
+        "overdue_count": open_cases.filter(running_due__lt=on).count(),
         "can_edit": can_edit(request.user),
         "today": on,
         "tab": "cases",

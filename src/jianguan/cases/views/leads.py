@@ -100,7 +100,9 @@ def lead_new(request):
     if not can_edit(request.user):
         return render(request, "cases/lead_new.html", {"read_only": True, "tab": "leads"}, status=403)
     if request.method != "POST":
-        form = LeadForm(actor=request.user, initial={"received_on": today()})
+        # From a business's one-stop page: its code filled in.
+        initial = {"received_on": today(), "respondent_uscc": request.GET.get("uscc", "").strip()[:18]}
+        form = LeadForm(actor=request.user, initial=initial)
         return render(request, "cases/lead_new.html", {"form": form, "tab": "leads"})
     form = LeadForm(request.POST, actor=request.user)
     if not form.is_valid():
