@@ -122,3 +122,17 @@ class CaseFactory(factory.django.DjangoModelFactory):
             self.officers.set(extracted)
             self.officer_cert_nos = "、".join(u.cert_no or "" for u in extracted)
             self.save(update_fields=["officer_cert_nos"])
+
+
+def reviewed_case(org, *, filed_on=dt.date(2026, 9, 2), reviewer="李法制", **kw) -> Case:
+    """A case filed, investigated and through the legal review (passed) by the services, ready for the
+    notice or a 不予行政处罚 decision: investigation the next day, review submitted 5 days and passed 6
+    days after filing."""
+    from jianguan.cases.services import case_review, case_transition
+
+    case = filed_case(org, filed_on=filed_on, **kw)
+    actor = case.officers.order_by("pk").first()
+    for to, days in ((CaseStatus.INVESTIGATING, 1), (CaseStatus.REVIEW, 5)):
+        case = case_transition(actor=actor, pk=case.pk, version=case.version, to=to, on=filed_on + dt.timedelta(days=days))
+    return case_review(actor=actor, pk=case.pk, version=case.version, reviewed_on=filed_on + dt.timedelta(days=6),
+                       reviewer=reviewer, opinion="事实清楚，证据确凿，适用依据正确，程序合法。")

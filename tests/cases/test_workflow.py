@@ -21,13 +21,16 @@ from jianguan.cases.choices import (
 from jianguan.cases.models import Case
 from jianguan.cases.services import (
     case_close,
+    case_court_apply,
     case_decide,
     case_decide_no_penalty,
+    case_execution_done,
     case_hearing_hold,
     case_hearing_request,
     case_hearing_schedule,
     case_notify,
     case_payment,
+    case_remind,
     case_review,
     case_serve,
     case_statement,
@@ -35,11 +38,12 @@ from jianguan.cases.services import (
     evidence_add,
     evidence_measure_end,
 )
+from jianguan.core.deadlines import calendar_refresh
 from jianguan.core.errors import DomainError
-from jianguan.core.models import ProvisionalDeadline
+from jianguan.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
 
 from ..complaints.official import add_working_days
-from .factories import filed_case, officers
+from .factories import filed_case, officers, reviewed_case
 from .official import add_calendar_days
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +255,54 @@ def test_a_hearing_suspension_is_one_suspension_among_others(org):
     case = case_hearing_request(actor=actor, pk=case.pk, version=case.version, requested_on=D(2026, 9, 11), suspend_clock=True)
     with pytest.raises(DomainError, match="因听证中止，请先登记恢复"):
         suspension_start(actor=actor, pk=case.pk, version=case.version, reason=SuspensionReason.TESTING, start=D(2026, 9, 14))
+
+
+def test_an_unpaid_fine_is_reminded_then_taken_to_court_then_executed_and_closed(org):
+    case = reviewed_case(org)
+    actor = case.officers.order_by("pk").first()
+    case = case_notify(actor=actor, pk=case.pk, version=case.version, notified_on=D(2026, 9, 9),
+                       penalty_kinds=["fine", "confiscate_property"], fine_amount="5000", confiscated_value="2400",
+                       approved_by="王局长")
+    case = case_decide(actor=actor, pk=case.pk, version=case.version, decided_on=D(2026, 9, 17),
+                       penalty_kinds=["fine", "confiscate_property"], fine_amount="5000", confiscated_value="2400",
+                       approved_by="王局长")
+    case = case_serve(actor=actor, pk=case.pk, version=case.version, served_on=D(2026, 9, 18))
+    assert case.payment_due == D(2026, 10, 3)
+    with pytest.raises(DomainError, match="缴款期限 2026-10-03 届满后当事人仍未缴纳的，方可催告"):
+        case_remind(actor=actor, pk=case.pk, version=case.version, reminded_on=D(2026, 10, 3))
+    case = case_remind(actor=actor, pk=case.pk, version=case.version, reminded_on=D(2026, 10, 12))
+    assert case.status == CaseStatus.EXECUTING
+    earliest = add_working_days(D(2026, 10, 12), 10)[0]
+    with pytest.raises(DomainError, match=f"催告书送达10个工作日后当事人仍未履行的，方可申请人民法院强制执行（最早 {earliest}）"):
+        case_court_apply(actor=actor, pk=case.pk, version=case.version, applied_on=earliest - dt.timedelta(days=1), court="历下区人民法院")
+    with pytest.raises(DomainError, match="罚没款尚未缴清（应缴 5000.00 元，已缴 0.00 元）"):
+        case_execution_done(actor=actor, pk=case.pk, version=case.version, executed_on=D(2026, 10, 20), opinion="没收物品已处理")
+    case = case_court_apply(actor=actor, pk=case.pk, version=case.version, applied_on=earliest, court="历下区人民法院")
+    # Paid in full after the court application: the money is settled, the confiscated goods still to be dealt with.
+    case = case_payment(actor=actor, pk=case.pk, version=case.version, paid_on=D(2026, 11, 20), amount="10000")
+    assert case.surcharge == Decimal("5000.00") and case.executed_on is None
+    case = case_execution_done(actor=actor, pk=case.pk, version=case.version, executed_on=D(2026, 11, 23),
+                               opinion="没收的过期食品已监督销毁")
+    assert case.closing_due == add_working_days(D(2026, 11, 23), 15)[0]
+    case = case_close(actor=actor, pk=case.pk, version=case.version, closed_on=D(2026, 11, 24), approved_by="王局长")
+    kinds = list(case.steps.order_by("on", "pk").values_list("kind", flat=True))
+    assert kinds[-6:] == [StepKind.SERVICE, StepKind.REMINDER, StepKind.COURT, StepKind.PAYMENT, StepKind.NOTE, StepKind.CLOSING]
+    closing = case.steps.get(kind=StepKind.CLOSING).document
+    assert closing.context["closing"]["execution"] == (
+        "应缴罚没款 5000.00 元，2026-11-20 缴清 10000.00 元（含加处罚款 5000.00 元）；2026-10-12 催告；"
+        f"{earliest} 申请人民法院强制执行")
+
+
+def test_a_provisional_due_date_follows_the_2027_calendar_once_entered(org):
+    """结案 due 15 working days after an execution on 2026-12-28: provisional until 2027 is known."""
+    case = reviewed_case(org, filed_on=D(2026, 11, 2))
+    actor = case.officers.order_by("pk").first()
+    case = case_decide_no_penalty(actor=actor, pk=case.pk, version=case.version, decided_on=D(2026, 12, 24),
+                                  reason=NoPenaltyReason.NO_VIOLATION, approved_by="王局长")
+    case = case_serve(actor=actor, pk=case.pk, version=case.version, served_on=D(2026, 12, 28))
+    assert (case.closing_due, True) == add_working_days(D(2026, 12, 28), 15) == (D(2027, 1, 18), True)
+    CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦", source_document="测试通知")
+    CalendarDay.objects.create(date=D(2027, 1, 4), is_workday=False, name="元旦调休", source_document="测试通知")
+    CalendarYear.objects.create(year=2027, source_document="测试通知")
+    calendar_refresh()
+    assert fresh(case).closing_due == D(2027, 1, 20)  # two days off in 2027: two working days later

@@ -314,7 +314,7 @@ def build_penalty_decision(b: Builder, context: dict) -> None:
         b.paragraph(line)
     if Decimal(decision["fine"]) > 0 or Decimal(decision["income"]) > 0:
         b.paragraph(f"{_you(context)}应当自收到本决定书之日起{decision['payment_days']}日内，将罚没款缴至指定银行或者通过电子支付系统缴纳。"
-                    "到期不缴纳罚款的，本局可以每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款的数额。")
+                    f"到期不缴纳罚款的，本局可以每日按罚款数额的{decision['surcharge_percent']}%加处罚款，加处罚款的数额不超过罚款的数额。")
     b.paragraph(REMEDY.format(suspension="行政复议和行政诉讼期间，本决定不停止执行，法律另有规定的除外。"))
     _seal(b, context)
     _service_receipt(b, context)

@@ -104,6 +104,7 @@ def case_decide(*, actor: User | None, pk: int, version: int | None, decided_on:
         decision = {
             **documents.penalty_context(kinds, fine, income, value), "decided_on": decided_on.isoformat(),
             "payment_days": int(rule_value("cases.payment_days", on=decided_on)),
+            "surcharge_percent": f"{(Decimal(rule_value('cases.surcharge_daily_ratio', on=decided_on)) * 100).normalize():f}",
             "notified_on": case.notified_on.isoformat() if case.notified_on else "",
             "hearing_available": case.hearing_available, "hearing_on": case.hearing_on.isoformat() if case.hearing_on else "",
             "statement": stated,
