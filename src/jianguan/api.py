@@ -7,6 +7,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from jianguan.businesses.api import router as businesses_router
+from jianguan.cases.api import router as cases_router
 from jianguan.complaints.api import router as complaints_router
 from jianguan.core.errors import DomainError
 from jianguan.inspections.api import router as inspections_router
@@ -96,4 +97,5 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/businesses", businesses_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/cases", cases_router)
 api.add_router("/figures", figures_router)

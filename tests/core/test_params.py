@@ -49,7 +49,8 @@ PARAMS = (
 )
 BAD_VALUES = (HUGE, "-" + HUGE, "notadate", "1e400", "0x10", "２", "²", "a\x00b")
 
-API_LISTS = ["/api/v1/businesses/", "/api/v1/inspections/", "/api/v1/inspections/findings", "/api/v1/complaints/"]
+API_LISTS = ["/api/v1/businesses/", "/api/v1/inspections/", "/api/v1/inspections/findings", "/api/v1/complaints/",
+             "/api/v1/cases/", "/api/v1/cases/leads"]
 
 
 def _routes(resolver=None, prefix=""):

@@ -153,18 +153,30 @@ def leads_of_business(*, actor: User, business) -> QuerySet[Lead]:
     return lead_list(actor=actor).filter(Q(business=business) | Q(respondent_uscc=business.uscc))
 
 
-def is_officer(actor: User, case: Case) -> bool:
-    return case.pk is not None and case.officers.filter(pk=actor.pk).exists()
+def with_lead_viewer(qs: QuerySet[Lead], actor: User) -> QuerySet[Lead]:
+    """Whether the actor is an officer of the case each lead became (who sees the person in full)."""
+    through = Case.officers.through
+    return qs.annotate(is_officer=Exists(through.objects.filter(case__lead_id=OuterRef("pk"), user_id=actor.pk)))
 
 
-def may_see_personal(actor: User, case: Case | None = None) -> bool:
-    """A person's name and ID number in full: with the permission, or as one of the case's officers."""
+def is_officer(actor: User, record: Case | Lead) -> bool:
+    if record.pk is None:
+        return False
+    through = Case.officers.through.objects.filter(user_id=actor.pk)
+    if isinstance(record, Lead):
+        return through.filter(case__lead_id=record.pk).exists()
+    return through.filter(case_id=record.pk).exists()
+
+
+def may_see_personal(actor: User, record: Case | Lead | None = None) -> bool:
+    """A person's name and ID number in full: with the permission, or as one of the officers of the case
+    (of a lead: of the case it became). `is_officer` annotated on a list's rows spares a query per row."""
     if actor.has_perm(PERSONAL_INFO_PERM):
         return True
-    if case is None:
+    if record is None:
         return False
-    known = getattr(case, "is_officer", None)
-    return bool(known) if known is not None else is_officer(actor, case)
+    known = getattr(record, "is_officer", None)
+    return bool(known) if known is not None else is_officer(actor, record)
 
 
 # ---------------------------------------------------------------- what a case holds

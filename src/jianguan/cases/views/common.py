@@ -170,12 +170,11 @@ def case_clock(case: Case, on: dt.date, until: dt.date, suspended_now: bool = Fa
 def decorate_leads(rows, user, on: dt.date) -> list[Lead]:
     """For list rows: the clock, the badge, the respondent as this user may see it."""
     until, calendar = due_soon_until(on), WorkingCalendar()
-    visible = selectors.may_see_personal(user)
     rows = list(rows)
     for lead in rows:
         lead.clock = lead_clock(lead, on, until, calendar)
         lead.badge = LEAD_BADGE.get(lead.status, "")
-        lead.who = respondent(lead, visible)
+        lead.who = respondent(lead, selectors.may_see_personal(user, lead))
     return rows
 
 

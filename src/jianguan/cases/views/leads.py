@@ -50,7 +50,7 @@ def lead_inbox(request):
     }
     qs = selectors.lead_inbox(actor=request.user, on=on, until=until, **filters)
     page_no = page_number(request)
-    rows, has_next = slice_page(qs, page_no, 50)
+    rows, has_next = slice_page(selectors.with_lead_viewer(qs, request.user), page_no, 50)
     pending = selectors.pending_leads(actor=request.user)
     return render(request, "cases/leads.html", {
         "rows": decorate_leads(rows, request.user, on),
@@ -72,7 +72,7 @@ def render_lead(request, lead, *, bound: dict | None = None, open_step: str = ""
                 status: int = 200):
     on = today()
     case = Case.objects.filter(lead=lead).first()
-    visible = selectors.may_see_personal(request.user, case)
+    visible = selectors.may_see_personal(request.user, lead)
     return render(request, "cases/lead.html", {
         "lead": lead,
         "badge": LEAD_BADGE.get(lead.status, ""),
