@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from jianguan.cases.choices import LeadSource
+from jianguan.cases.models import Lead
 from jianguan.complaints.choices import FilingDecision, Kind, MediationOutcome, RefusalReason, Status
 from jianguan.complaints.services.handling import (
     complaint_accept,
@@ -15,7 +17,6 @@ from jianguan.complaints.services.handling import (
     report_decide,
 )
 from jianguan.core.errors import DomainError
-from jianguan.inspections.models import CaseLead
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,9 @@ def test_a_filed_report_opens_a_case_lead_and_the_named_reporter_is_told(receive
         actor=org.users.east, pk=r.pk, version=r.version, decision=FilingDecision.FILED, note="现场查见过期牛奶 12 盒",
         on=dt.date(2026, 10, 20),
     )
-    lead = CaseLead.objects.get()
-    assert r.case_lead == lead and lead.business == shop and r.number in lead.description
+    lead = Lead.objects.get()
+    assert r.case_lead == lead and lead.business == shop and r.number in lead.summary
+    assert lead.source == LeadSource.COMPLAINT and lead.source_ref == f"complaints.complaint:{r.pk}"
     assert r.status == Status.DECIDED and r.notify_due == dt.date(2026, 10, 27)
     r = parties_notify(actor=org.users.east, pk=r.pk, version=r.version, on=dt.date(2026, 10, 26))
     assert r.status == Status.CLOSED and r.closed_on_time
@@ -76,7 +78,7 @@ def test_an_anonymous_report_closes_with_the_decision(receive, org, today):
     r = report_decide(
         actor=org.users.east, pk=r.pk, version=r.version, decision=FilingDecision.NOT_FILED, note="现场未发现", on=dt.date(2026, 10, 9)
     )
-    assert r.status == Status.CLOSED and r.notify_due is None and not CaseLead.objects.exists()
+    assert r.status == Status.CLOSED and r.notify_due is None and not Lead.objects.exists()
 
 
 def test_filing_needs_an_identified_business(receive, org, today):
@@ -84,7 +86,7 @@ def test_filing_needs_an_identified_business(receive, org, today):
     assert r.business is None and r.status == Status.VERIFYING
     with pytest.raises(DomainError, match="关联被举报的登记市场主体"):
         report_decide(actor=org.users.east, pk=r.pk, version=r.version, decision=FilingDecision.FILED, note="x", on=dt.date(2026, 10, 9))
-    assert not CaseLead.objects.exists()
+    assert not Lead.objects.exists()
 
 
 def test_an_inquiry_is_answered_and_closed(receive, org, today):

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from jianguan.cases.models import Lead
 from jianguan.complaints.choices import (
     Category,
     FilingDecision,
@@ -21,7 +22,6 @@ from jianguan.complaints.choices import (
 from jianguan.complaints.models import Complaint, Disclosure, OdrEnterprise
 from jianguan.complaints.services.handling import complaint_accept, complaint_take, mediation_pause
 from jianguan.complaints.services.odr import odr_enterprise_add
-from jianguan.inspections.models import CaseLead
 
 from ..factories import BusinessFactory
 
@@ -163,7 +163,7 @@ def test_the_handler_unmasks_and_each_view_is_recorded(as_user, org, receive, no
 
 def test_a_user_granted_the_permission_may_unmask(as_user, org, receive, now):
     c = receive()
-    org.users.leader.user_permissions.add(Permission.objects.get(codename="view_personal_info"))
+    org.users.leader.user_permissions.add(Permission.objects.get(codename="view_personal_info", content_type__app_label="complaints"))
     leader = as_user(org.users.leader)
     assert 'id="personal-form"' in html(detail(leader, c))
     assert "13812341234" in html(leader.post(reverse("complaints:personal", args=[c.pk]), {"purpose": "督办"}))
@@ -316,7 +316,7 @@ def test_a_report_is_extended_once_and_decided(as_user, org, receive, now, shop)
     refused(act(east, r, "decide", decision=FilingDecision.FILED, note=""), 400, "请填写核查情况")
     assert act(east, r, "decide", decision=FilingDecision.FILED, note="现场查见过期牛奶").status_code == 302
     r.refresh_from_db()
-    assert r.status == Status.DECIDED and CaseLead.objects.get().business == shop
+    assert r.status == Status.DECIDED and Lead.objects.get().business == shop
     assert act(east, r, "notify").status_code == 302
     assert Complaint.objects.get(pk=r.pk).status == Status.CLOSED
 
@@ -324,7 +324,7 @@ def test_a_report_is_extended_once_and_decided(as_user, org, receive, now, shop)
 def test_filing_needs_a_business(as_user, org, receive, now):
     r = receive(Kind.REPORT, respondent_uscc="", respondent_name="无名小摊", subdistrict_text="东关街道", content="卖过期食品")
     refused(act(as_user(org.users.east), r, "decide", decision=FilingDecision.FILED, note="查见"), 400, "立案须先关联被举报的登记市场主体")
-    assert not CaseLead.objects.exists()
+    assert not Lead.objects.exists()
 
 
 def test_an_inquiry_is_answered(as_user, org, receive, now):

@@ -31,7 +31,7 @@ def test_only_the_handler_and_granted_users_see_it_and_each_view_is_recorded(rec
     assert not Disclosure.objects.exists()
     c = complaint_take(actor=org.users.east, pk=c.pk, version=c.version)
     assert personal_info(org.users.east, c, purpose="办理") == {"name": "张三", "phone": "13812341234", "masked": False}
-    org.users.leader.user_permissions.add(Permission.objects.get(codename="view_personal_info"))
+    org.users.leader.user_permissions.add(Permission.objects.get(codename="view_personal_info", content_type__app_label="complaints"))
     leader = type(org.users.leader).objects.get(pk=org.users.leader.pk)  # fresh permission cache
     assert not personal_info(leader, c, purpose="督办")["masked"]
     assert list(Disclosure.objects.order_by("at").values_list("user__username", "purpose")) == [("east", "办理"), ("leader", "督办")]

@@ -9,7 +9,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from jianguan.inspections.models import CaseLead, Checklist
+from jianguan.cases.choices import LeadSource
+from jianguan.cases.models import Lead
+from jianguan.inspections.models import Checklist
 from jianguan.inspections.services.campaigns import campaign_create
 from jianguan.reports import views as report_views
 from jianguan.spotchecks.choices import TaskStatus
@@ -63,13 +65,14 @@ def test_draw_offered_only_to_those_who_may_draw_and_ratios_as_percentages(clien
 
 def test_case_lead_drill_down_says_no_not_false(client, org):
     business = BusinessFactory(subdistrict=org.subs["dongguan"])
-    CaseLead.objects.create(
-        business=business, subdistrict=business.subdistrict, opened_on=dt.date(2026, 3, 2), description="无证经营", taken_over=False,
+    Lead.objects.create(
+        business=business, respondent_name=business.name, subdistrict=business.subdistrict, source=LeadSource.INSPECTION,
+        received_on=dt.date(2026, 3, 2), summary="无证经营",
     )
     client.force_login(org.users.dept)
     page = html(client.get("/reports/drill/case_leads.opened/", {"period": "2026H1"}))
     assert "无证经营" in page
-    assert "False" not in page and "<td>否</td>" in page
+    assert "False" not in page and "<td>待核查</td>" in page
 
 
 def test_snapshot_list_names_the_scope(client, org):

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 
+from jianguan.campaigns.models import Campaign
+from jianguan.cases.models import Lead
 from jianguan.demo.equipment import DEMO_DATE
 from jianguan.equipment.models import FollowUpTask
 from jianguan.inspections.choices import (
@@ -17,8 +19,8 @@ from jianguan.inspections.choices import (
     FindingStatus,
     ItemOutcome,
 )
-from jianguan.inspections.models import Campaign, CaseLead, Document, Finding, Inspection, ItemResult, Sealing
-from jianguan.inspections.selectors import overdue_findings
+from jianguan.inspections.models import Document, Finding, Inspection, ItemResult, Sealing
+from jianguan.inspections.selectors import campaign_checklist, overdue_findings
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, User
 
@@ -39,7 +41,7 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
     summer, autumn = Campaign.objects.get(code="2026-BRGJ"), Campaign.objects.get(code="2026-ZQSH")
     assert "百日攻坚" in summer.name and summer.lead_department.name == "食品安全监督管理科"
     assert "中秋守护" in autumn.name and autumn.lead_department.name == "特种设备安全监察科"
-    assert summer.checklist.code == "food_daily" and autumn.checklist.code == "elevator_operator"
+    assert campaign_checklist(summer).code == "food_daily" and campaign_checklist(autumn).code == "elevator_operator"
     assert summer.goals and autumn.goals
     assert summer.inspections.count() + autumn.inspections.count() > 100
     assert not summer.inspections.exclude(date__range=(summer.start, summer.end)).exists()
@@ -54,7 +56,8 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
     assert Finding.objects.filter(status=FindingStatus.CLOSED, rechecks__passed=True).exists()
     assert {k for k in Document.objects.values_list("kind", flat=True)} == set(DocumentKind.values)
     assert Sealing.objects.filter(finding__escalation=Escalation.SEAL, equipment__sealed=True).exists()
-    assert CaseLead.objects.filter(finding__escalation=Escalation.CASE_LEAD).exists()
+    escalated = Finding.objects.filter(escalation=Escalation.CASE_LEAD).values_list("pk", flat=True)
+    assert Lead.objects.filter(source_ref__in=[f"inspections.finding:{pk}" for pk in escalated]).exists()
     assert ItemResult.objects.filter(outcome=ItemOutcome.NONCONFORM).exists()
 
     # External checks of all three kinds; the bureau's own always by >= 2 valid certificates.
@@ -76,10 +79,12 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
 
     # The admin shows them, read-only.
     client.force_login(admin)
-    for model in ("checklist", "campaign", "inspection", "finding", "document", "caselead", "sealing", "attachment"):
+    for model in ("checklist", "campaignchecklist", "inspection", "finding", "document", "sealing", "attachment"):
         assert client.get(f"/admin/inspections/{model}/").status_code == 200, model
+    assert client.get("/admin/campaigns/campaign/").status_code == 200
     assert client.get(f"/admin/inspections/inspection/{Inspection.objects.first().pk}/change/").status_code == 200
-    assert client.get(f"/admin/inspections/checklist/{summer.checklist_id}/change/").status_code == 200
+    assert client.get(f"/admin/inspections/checklist/{campaign_checklist(summer).pk}/change/").status_code == 200
+    assert client.get(f"/admin/campaigns/campaign/{summer.pk}/change/").status_code == 200
 
     # The 双随机、一公开 year on top of the inspections (checked here, so that the demo is built once).
     assert "双随机、一公开" in demo

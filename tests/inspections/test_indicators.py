@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.db.models import Sum
 
+from jianguan.cases.models import Lead
 from jianguan.core.errors import DomainError
 from jianguan.core.indicators import all_indicators, compute, dimension_key, drilldown, get_indicator
 from jianguan.core.periods import Params
@@ -21,7 +22,7 @@ from jianguan.inspections.choices import (
     InspectionResult,
     InspectionStatus,
 )
-from jianguan.inspections.models import CaseLead, Document, Finding, Inspection, Sealing
+from jianguan.inspections.models import Document, Finding, Inspection, Sealing
 from jianguan.inspections.services.campaigns import campaign_create
 from jianguan.inspections.services.findings import (
     document_issue,
@@ -154,7 +155,7 @@ def direct_campaign_counts(code=CODE, as_of=AS_OF, station=None):
         "campaign.rectification_notices": documents.filter(kind=DocumentKind.RECTIFICATION_NOTICE).count(),
         "campaign.supervision_orders": documents.filter(kind=DocumentKind.SUPERVISION_ORDER).count(),
         "campaign.sealed": sealings.count(),
-        "campaign.case_leads": CaseLead.objects.filter(inspection__campaign__code=code, opened_on__lte=as_of, **where).count(),
+        "campaign.case_leads": Lead.objects.filter(campaign__code=code, received_on__lte=as_of, **where).count(),
     }
 
 

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jianguan.cases.choices import LeadSource, LeadStatus
+from jianguan.cases.models import Lead
 from jianguan.core.errors import DomainError, PermissionDenied
 from jianguan.core.models import Rule
 from jianguan.equipment.choices import EquipmentStatus
@@ -20,7 +22,6 @@ from jianguan.inspections.choices import (
 from jianguan.inspections.models import (
     Amendment,
     Attachment,
-    CaseLead,
     Checklist,
     Finding,
     Inspection,
@@ -43,6 +44,7 @@ from jianguan.inspections.services.inspections import (
     inspection_record_items,
     inspection_update,
 )
+from tests.complaints.official import add_working_days
 
 from ..equipment.factories import EquipmentFactory
 from ..factories import BusinessFactory
@@ -177,8 +179,12 @@ def test_case_lead_escalation_and_no_seal_without_device(org):
     with pytest.raises(DomainError, match="未涉及特种设备"):
         finding_escalate(actor=inspectors[0], pk=finding.pk, version=finding.version, escalation=Escalation.SEAL, on=dt.date(2026, 9, 3), reason="x")
     finding_escalate(actor=inspectors[0], pk=finding.pk, version=finding.version, escalation=Escalation.CASE_LEAD, on=dt.date(2026, 9, 3), reason="涉嫌违法")
-    lead = CaseLead.objects.get()
-    assert lead.finding_id == finding.pk and "涉嫌违法" in lead.description
+    lead = Lead.objects.get()
+    assert lead.source_ref == f"inspections.finding:{finding.pk}" and "涉嫌违法" in lead.summary
+    assert lead.source == LeadSource.INSPECTION and lead.business == finding.business and lead.status == LeadStatus.PENDING
+    # the filing clock runs from the day the lead was handed over: 15 working days on the official calendar
+    # (the Sunday before the National Day, 2026-09-20, is a working day)
+    assert (lead.decision_due, False) == add_working_days(dt.date(2026, 9, 3), 15) == (dt.date(2026, 9, 23), False)
 
 
 def test_station_cannot_write_outside_its_jurisdiction_and_leadership_is_read_only(org):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from jianguan.businesses.models import Business
-from jianguan.inspections.models import CaseLead
+from jianguan.cases.models import Lead
 from jianguan.org.models import OrgUnit, Subdistrict
 
 from .choices import (
@@ -106,7 +106,7 @@ class Complaint(models.Model):
     filing_decision = models.CharField("立案决定", max_length=10, choices=FilingDecision.choices, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     case_lead = models.OneToOneField(
-        CaseLead, verbose_name="立案线索", null=True, blank=True, on_delete=models.PROTECT, related_name="complaint"
+        Lead, verbose_name="立案线索", null=True, blank=True, on_delete=models.PROTECT, related_name="complaint"
     )
     notify_due = models.DateField("告知期限", null=True, blank=True)
     notify_due_provisional = models.BooleanField("告知期限为暂定", default=False)

@@ -1,15 +1,11 @@
 """PIPL: a complainant's name and phone are masked for everyone but the assigned handler and users
 granted 查看个人信息; every time they are shown unmasked, a Disclosure row says who saw them."""
 
+from jianguan.core.masking import mask_name  # noqa: F401  (complaints mask through here)
+
 from .models import Complaint, Disclosure
 
 PERMISSION = "complaints.view_personal_info"
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: the surname's first character stays."""
-    name = (name or "").strip()
-    return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
 def mask_phone(phone: str) -> str:

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from jianguan.cases.choices import LeadSource
+from jianguan.cases.services import lead_open
 from jianguan.core.calendar import working_days_between
 from jianguan.core.deadlines import unregister_provisional
 from jianguan.core.errors import DomainError
 from jianguan.core.rules import rule_value
 from jianguan.core.services import acting
-from jianguan.inspections.models import CaseLead
 from jianguan.org.models import User
 
 from ..choices import FilingDecision, Kind, MediationOutcome, OdrOutcome, RefusalReason, Status
@@ -256,12 +257,11 @@ def report_decide(
         complaint.filing_decision, complaint.decided_on = decision, on
         complaint.handler = complaint.handler or actor
         if decision == FilingDecision.FILED:
-            lead = CaseLead(
-                business=complaint.business, subdistrict=complaint.subdistrict or complaint.business.subdistrict,
-                opened_on=on, description=f"举报 {complaint.number}：{note}", opened_by=actor,
+            complaint.case_lead = lead_open(
+                actor=actor, source=LeadSource.COMPLAINT, received_on=on, business=complaint.business,
+                subdistrict=complaint.subdistrict or complaint.business.subdistrict, summary=f"举报 {complaint.number}：{note}",
+                source_ref=f"complaints.complaint:{complaint.pk}", source_label=f"举报 {complaint.number}",
             )
-            save(lead)
-            complaint.case_lead = lead
         if _named(complaint):
             set_clock(complaint, "notify_due", on, "reports.notify_working_days")
         else:

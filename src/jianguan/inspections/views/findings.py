@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jianguan.campaigns import selectors as campaign_selectors
+from jianguan.cases.selectors import lead_list_for_source
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import client_ip
 from jianguan.core.panels import due_soon_until
@@ -96,7 +98,7 @@ def finding_board(request):
         "filters": filters,
         "narrowed": _narrowed(filters),
         "severities": Severity.choices,
-        "campaigns": selectors.campaign_list(actor=request.user),
+        "campaigns": campaign_selectors.campaign_list(actor=request.user),
         "stations": stations_for(request.user),
         "today": on,
         "column_limit": COLUMN_LIMIT,
@@ -144,7 +146,7 @@ def finding_context(request, finding, **forms) -> dict:
         "documents": list(finding.documents.select_related("issued_by")),
         "reports": reports,
         "rechecks": list(finding.rechecks.select_related("by", "inspection")),
-        "case_leads": list(finding.case_leads.select_related("opened_by")),
+        "case_leads": list(lead_list_for_source(f"inspections.finding:{finding.pk}")),
         "sealings": list(finding.sealings.select_related("equipment", "sealed_by", "lifted_by")),
         "can_edit": can_edit(request.user),
         "open_form": forms.pop("open_form", ""),
