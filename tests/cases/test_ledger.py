@@ -469,6 +469,7 @@ def test_the_web_import_page_takes_the_case_ledger(client, world, org):
     assert "确认导入" in preview and "确认后将新增 2 件" in preview and not Case.objects.exists()
     done = client.post(response["Location"])
     assert done.status_code == 200 and "导入完成" in done.content.decode()
+    assert reverse("cases:list") in done.content.decode()  # on to the cases just written
     assert Case.objects.count() == 2 and Case.objects.get(number="B-2").status == CaseStatus.DECIDED
     client.force_login(org.users.leader)
     assert reverse("imports:upload", args=["cases"]) not in client.get(reverse("imports:list")).content.decode()

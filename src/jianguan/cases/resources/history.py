@@ -1,218 +1,55 @@
-"""The case ledger (行政处罚案件台账) for the import/export engine: historical cases in, every case out.
-
-- Import (`jianguan import cases FILE`, the web import page): the 18 columns of IMPORT_HEADERS, upsert
-  by 案件编号, all or nothing. A row becomes a case marked `imported`, its status derived from its dates
-  (结案日期 → 已结案, 决定日期 → 已决定, otherwise 已立案), its decision clock computed like
-  services.filing.set_decision_due (90 days + 中止天数, moved off rest days, provisional in a year whose
-  calendar is not known, and then registered for `jianguan calendar refresh`), the respondent linked to
-  the registry when the USCC is registered (its subdistrict gives the station) and the officers linked
-  by 执法证号 when they are users here (the numbers are kept as written either way).
-  A case filed and handled in jianguan itself is never changed by a file: a row that differs from it
-  is refused (its steps, documents and clocks are those of the workflow).
-- Export (`jianguan export cases FILE`): the same columns plus EXPORT_EXTRA, so that export → import
-  gives 未变 for every row.
-
-Batches are validated and written in bulk: reference data is read once (categories, certificates, the
-calendar, the scope), the businesses and decision numbers of a batch in one query each, the rules once
-per date; nothing is queried per row.
-"""
+"""The import of historical cases (CaseImportLedger): see the package's docstring."""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
-import string
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 
 from jianguan.businesses.models import Business
-from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.calendar import WorkingCalendar
 from jianguan.core.errors import DomainError, PermissionDenied
-from jianguan.core.importing import (
-    CellError,
-    Column,
-    Context,
-    Ledger,
-    choice,
-    format_date,
-    parse_date,
-    register,
-    text,
-)
+from jianguan.core.importing import Column, Context, Ledger, format_date, parse_date
 from jianguan.core.masking import mask_name
 from jianguan.core.models import DocumentNumberFormat, DocumentSequence, ProvisionalDeadline, Rule
 from jianguan.core.rules import rule_value
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict, User
-from jianguan.org.selectors import scope_q
 
-from .choices import CaseStatus, LeadSource, NoPenaltyReason, PenaltyKind, Procedure, RespondentKind
-from .deadlines import decision_period
-from .models import Case, CaseCategory
-
-IMPORT_HEADERS = (
-    "案件编号", "立案日期", "案件类别", "案由", "当事人名称", "当事人统一社会信用代码", "程序类型", "案件来源",
-    "承办人员执法证号", "中止天数", "处罚决定书文号", "决定日期", "处罚种类", "罚款金额", "没收违法所得金额",
-    "没收物品货值", "不予处罚理由", "结案日期",
+from ..choices import CaseStatus, NoPenaltyReason, PenaltyKind, Procedure, RespondentKind
+from ..deadlines import decision_period
+from ..models import Case, CaseCategory
+from .columns import (
+    AMOUNT_ATTRS,
+    APP,
+    CHUNK,
+    CLOCK_RULES,
+    NEW_DEFAULTS,
+    NUMBERED,
+    RULE_KEYS,
+    SIMPLE_KINDS,
+    STATUS_LABELS,
+    format_amount,
+    format_category,
+    format_days,
+    format_kinds,
+    format_procedure,
+    format_reason,
+    format_source,
+    number_pattern,
+    parse_amount,
+    parse_category,
+    parse_certificates,
+    parse_days,
+    parse_decision_number,
+    parse_kinds,
+    parse_procedure,
+    parse_reason,
+    parse_source,
+    parse_uscc,
 )
-EXPORT_EXTRA = ("状态", "办案期限", "期限性质", "所属街道", "承办监管所", "公示日期", "公示截止日期")
-EXPORT_HEADERS = IMPORT_HEADERS + EXPORT_EXTRA
-FINAL, PROVISIONAL = "正式", "暂定"
-SEPARATORS = re.compile(r"[、,，;；\s]+")
-AMOUNT_ATTRS = {"fine_amount": "罚款金额", "confiscated_income": "没收违法所得金额", "confiscated_value": "没收物品货值"}
-MAX_AMOUNT = Decimal("99999999999999.99")  # the model's 16 digits, 2 after the point
-MAX_SUSPENDED_DAYS = 3650
-SIMPLE_KINDS = (PenaltyKind.WARNING, PenaltyKind.FINE)
-APP = "cases"
-CHUNK = 5000
-# The versioned rules a row is checked against: the decision clock's, and the officers' and 简易程序's.
-CLOCK_RULES = ("cases.decision_days", "cases.decision_extension_days")
-RULE_KEYS = (*CLOCK_RULES, "cases.min_officers", "cases.simple_fine_person", "cases.simple_fine_organisation")
-# The number series an imported case or decision may have taken from the system's own numbering.
-NUMBERED = {"number": ("case",), "decision_number": ("penalty_decision", "no_penalty_decision")}
-# What a row of a new case holds when its file leaves a column out (the model's defaults).
-NEW_DEFAULTS = {
-    "respondent_uscc": "", "procedure": Procedure.GENERAL, "source": LeadSource.OTHER, "officer_cert_nos": "",
-    "suspended_days": 0, "decision_number": "", "decided_on": None, "penalty_kinds": [], "fine_amount": Decimal(0),
-    "confiscated_income": Decimal(0), "confiscated_value": Decimal(0), "exempt_reason": "", "closed_on": None,
-}
-
-
-# ---- parsers (no queries: reference data is in ctx.data) --------------------------------------------
-
-
-def parse_category(value, ctx) -> int | None:
-    raw = text(value, ctx)
-    if not raw:
-        return None
-    try:
-        return ctx.data["category_ids"][raw]
-    except KeyError:
-        raise CellError(f"案件类别“{raw}”不存在，可选：{ctx.data['category_names_text']}") from None
-
-
-def format_category(value, ctx) -> str:
-    return ctx.data["category_names"].get(value, "")
-
-
-def parse_uscc(value, ctx) -> str:
-    raw = text(value, ctx)
-    if not raw:
-        return ""
-    try:
-        code = normalize_uscc(raw)
-    except UsccError as exc:
-        raise CellError(f"“{raw}”：{exc}") from None
-    ctx.data["pending_usccs"].add(code)
-    return code
-
-
-def parse_certificates(value, ctx) -> str:
-    """执法证号 separated by 、 , ; or spaces, kept as 、-separated upper-case text."""
-    parts = [part.upper() for part in SEPARATORS.split(text(value, ctx)) if part]
-    if len(set(parts)) != len(parts):
-        twice = next(part for part in parts if parts.count(part) > 1)
-        raise CellError(f"执法证号 {twice} 重复填写")
-    return "、".join(parts)
-
-
-def parse_decision_number(value, ctx) -> str:
-    raw = text(value, ctx)
-    if raw:
-        ctx.data["pending_decisions"].add(raw)
-    return raw
-
-
-def parse_days(value, ctx) -> int | None:
-    raw = text(value, ctx)
-    if not raw:
-        return None
-    try:
-        days = Decimal(raw)
-    except InvalidOperation:
-        raise CellError(f"中止天数“{raw}”不是整数") from None
-    if days != days.to_integral_value():
-        raise CellError(f"中止天数“{raw}”不是整数")
-    if days < 0:
-        raise CellError(f"中止天数不能为负数（实为 {raw}）")
-    if days > MAX_SUSPENDED_DAYS:
-        raise CellError(f"中止天数 {raw} 超过 {MAX_SUSPENDED_DAYS} 天，请核对")
-    return int(days)
-
-
-def format_days(value, ctx) -> str:
-    return str(value or 0)
-
-
-def parse_amount(value, ctx) -> Decimal | None:
-    """An amount in 元: 1234.5, 1,234.50 or 1234.50元; at most two decimals, never negative."""
-    raw = text(value, ctx)
-    cleaned = raw.replace(",", "").replace("，", "").removesuffix("元").strip()
-    if not cleaned:
-        return None
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise CellError(f"金额“{raw}”不是数字（单位为元，如 2000 或 1234.50）") from None
-    if not amount.is_finite():
-        raise CellError(f"金额“{raw}”不是数字（单位为元，如 2000 或 1234.50）")
-    if amount < 0:
-        raise CellError(f"金额不能为负数（实为 {raw}）")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise CellError(f"金额“{raw}”最多保留两位小数（单位为元）")
-    if amount > MAX_AMOUNT:
-        raise CellError(f"金额“{raw}”超出范围")
-    return amount.quantize(Decimal("0.01"))
-
-
-def format_amount(value, ctx) -> str:
-    return f"{value:.2f}" if value else ""
-
-
-_KIND_BY_TEXT = {label: value for value, label in PenaltyKind.choices} | {value: value for value in PenaltyKind.values}
-_KIND_ORDER = {value: i for i, value in enumerate(PenaltyKind.values)}
-_KIND_LABELS = dict(PenaltyKind.choices)
-
-
-def parse_kinds(value, ctx) -> list[str]:
-    """处罚种类: several labels separated by 、, kept in the order of the law's list."""
-    kinds = []
-    for part in SEPARATORS.split(text(value, ctx)):
-        if not part:
-            continue
-        kind = _KIND_BY_TEXT.get(part)
-        if kind is None:
-            raise CellError(f"处罚种类“{part}”不在可选值内（{'、'.join(PenaltyKind.labels)}），多个以、分隔")
-        if kind in kinds:
-            raise CellError(f"处罚种类“{part}”重复填写")
-        kinds.append(kind)
-    return sorted(kinds, key=_KIND_ORDER.__getitem__)
-
-
-def format_kinds(value, ctx) -> str:
-    return "、".join(_KIND_LABELS.get(kind, kind) for kind in value or ())
-
-
-parse_procedure, format_procedure = choice(Procedure, noun="程序类型", empty=Procedure.GENERAL)
-parse_source, format_source = choice(LeadSource, noun="案件来源", empty=LeadSource.OTHER)
-parse_reason, format_reason = choice(NoPenaltyReason, noun="不予处罚理由", empty="")
-_STATUS_LABELS = dict(CaseStatus.choices)
-
-
-def _number_pattern(pattern: str) -> re.Pattern:
-    """A document number format (`市监立〔{year}〕{n}号`) as a regex capturing year and n."""
-    parts = []
-    for literal, field, _, _ in string.Formatter().parse(pattern):
-        parts.append(re.escape(literal))
-        if field == "year":
-            parts.append(r"(?P<year>\d{4})")
-        elif field == "n":
-            parts.append(r"0*(?P<n>\d+)")
-    return re.compile("^" + "".join(parts) + "$")
-
 
 # ---- the ledger --------------------------------------------------------------------------------------
 
@@ -226,6 +63,8 @@ class CaseImportLedger(Ledger):
     model = Case
     key = "number"
     import_title = "导入行政处罚案件台账"
+    home_url = "cases:list"
+    home_label = "行政处罚案件"
     import_intro = "上传历史行政处罚案件台账（Excel .xlsx 或 CSV），先预览校验结果，确认后才写入；任何一行有错则整个文件不写入。"
     columns = (
         Column("案件编号", "number", required=True),
@@ -280,7 +119,7 @@ class CaseImportLedger(Ledger):
         s = self.stats
         if not s or not s["rows"]:
             return []
-        statuses = "、".join(f"{_STATUS_LABELS[k]} {n} 件" for k, n in s["status"].items() if n)
+        statuses = "、".join(f"{STATUS_LABELS[k]} {n} 件" for k, n in s["status"].items() if n)
         lines = [f"文件中的历史案件 {s['rows']} 件：{statuses}"]
         if s["provisional"]:
             lines.append(f"其中 {s['provisional']} 件的办案期限落在尚未公布节假日安排的年度，为暂定期限，公布后由“jianguan calendar refresh”重算")
@@ -604,7 +443,7 @@ class CaseImportLedger(Ledger):
                        .values_list("kind", "pattern"))
         highest: dict[tuple[str, int], int] = {}
         for attr, kinds in NUMBERED.items():
-            patterns = [(kind, _number_pattern(formats[kind])) for kind in kinds if kind in formats]
+            patterns = [(kind, number_pattern(formats[kind])) for kind in kinds if kind in formats]
             for case in cases:
                 value = getattr(case, attr)
                 for kind, pattern in patterns if value else ():
@@ -620,64 +459,3 @@ class CaseImportLedger(Ledger):
     def export_rows(self, ctx: Context):
         raise DomainError("import_only", "导出请用 jianguan export cases 文件")
 
-
-class CaseLedger(CaseImportLedger):
-    """The export (EXPORT_HEADERS), scoped to the actor; the import under this name is CaseImportLedger.
-    A natural person's name is masked unless the actor may see it (command line without --user, the
-    permission cases.view_personal_info, or an officer of that case)."""
-
-    label = "行政处罚案件台账"
-    columns = CaseImportLedger.columns + tuple(Column(header, f"export_{i}") for i, header in enumerate(EXPORT_EXTRA))
-
-    def __init__(self):
-        Ledger.__init__(self)
-        self.header_of = {c.attr: c.header for c in self.columns}
-        self.stats = {}
-
-    def for_run(self, *, ip: str | None = None, **options) -> CaseImportLedger:
-        return CaseImportLedger()
-
-    def check_import(self, actor) -> None:
-        raise DomainError("use_for_run", "导入请用 CASE_LEDGER.for_run() 给出的台账（jianguan import cases 文件）")
-
-    def prepare(self, ctx: Context) -> None:
-        actor = ctx.actor
-        ctx.data["category_names"] = dict(CaseCategory.objects.values_list("pk", "name"))
-        sees_all = actor is None or actor.is_superuser or actor.has_perm("cases.view_personal_info")
-        ctx.data["unmasked_cases"] = None if sees_all else set(actor.cases.values_list("pk", flat=True))
-
-    def export_queryset(self, ctx: Context):
-        qs = Case.objects.all()
-        if ctx.actor is not None and not ctx.actor.is_superuser:
-            qs = qs.filter(scope_q(actor=ctx.actor))
-        return qs.order_by("filed_on", "number")
-
-    def export_rows(self, ctx: Context):
-        fields = (
-            "pk", "number", "filed_on", "category_id", "cause", "respondent_kind", "respondent_name", "respondent_uscc",
-            "procedure", "source", "officer_cert_nos", "suspended_days", "decision_number", "decided_on", "penalty_kinds",
-            "fine_amount", "confiscated_income", "confiscated_value", "exempt_reason", "closed_on", "status",
-            "decision_due", "decision_due_provisional", "subdistrict__name", "subdistrict__station__name",
-            "published_on", "publish_until",
-        )
-        unmasked = ctx.data["unmasked_cases"]
-        for r in self.export_queryset(ctx).values_list(*fields, named=True).iterator(chunk_size=CHUNK):
-            name = r.respondent_name
-            if r.respondent_kind == RespondentKind.PERSON and unmasked is not None and r.pk not in unmasked:
-                name = mask_name(name)
-            nature = (PROVISIONAL if r.decision_due_provisional else FINAL) if r.decision_due else ""
-            yield [
-                r.number, format_date(r.filed_on), format_category(r.category_id, ctx), r.cause, name, r.respondent_uscc,
-                format_procedure(r.procedure, ctx), format_source(r.source, ctx), r.officer_cert_nos,
-                format_days(r.suspended_days, ctx), r.decision_number, format_date(r.decided_on),
-                format_kinds(r.penalty_kinds, ctx), format_amount(r.fine_amount, ctx),
-                format_amount(r.confiscated_income, ctx), format_amount(r.confiscated_value, ctx),
-                format_reason(r.exempt_reason, ctx), format_date(r.closed_on),
-                _STATUS_LABELS.get(r.status, r.status), format_date(r.decision_due), nature, r.subdistrict__name or "",
-                r.subdistrict__station__name or "", format_date(r.published_on), format_date(r.publish_until),
-            ]
-
-
-CASE_LEDGER = CaseLedger()
-
-register(CASE_LEDGER)
