@@ -3,7 +3,7 @@
 import datetime as dt
 import html
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -15,7 +15,8 @@ from jianguan.reports import engine
 
 pytestmark = pytest.mark.django_db
 
-FIGURE = re.compile(r'<a class="figure" href="([^"]+)" data-key="([^"]+)"[^>]*>([^<]*)</a>')
+# data-scale: the number shown was divided by it (罚没款 in 万元: 10000); the list's total is not.
+FIGURE = re.compile(r'<a class="figure" href="([^"]+)" data-key="([^"]+)"(?: data-scale="(\d+)")?[^>]*>([^<]*)</a>')
 TOTAL = re.compile(r'data-total="(-?[\d.]+)"')  # a count, or a sum such as 挽回经济损失 145465.04
 PARAMETER_SETS = [{"period": "2026H1"}, {"as_of": "2025-12-31"}, {"period": "2025Q4"}]
 CAMPAIGN = "LINKS2026"  # every query names it: templates quoting campaign.* need it, the others ignore it
@@ -33,8 +34,8 @@ def demo(module_db, django_db_blocker):
     return subdistricts
 
 
-def _figures(page: str) -> list[tuple[str, str, str]]:
-    return [(html.unescape(href), html.unescape(key), text) for href, key, text in FIGURE.findall(page)]
+def _figures(page: str) -> list[tuple[str, str, str, int]]:
+    return [(html.unescape(href), html.unescape(key), text, int(scale or 1)) for href, key, scale, text in FIGURE.findall(page)]
 
 
 def _check_every_figure(client, template: str, query: dict) -> int:
@@ -43,7 +44,7 @@ def _check_every_figure(client, template: str, query: dict) -> int:
     page = response.content.decode()
     figures = _figures(page)
     assert figures, f"{template}: no linked figure in the page"
-    for href, key, text in figures:
+    for href, key, text, scale in figures:
         drill = client.get(href)
         assert drill.status_code == 200, (key, href)
         if key.startswith("campaign."):
@@ -52,7 +53,8 @@ def _check_every_figure(client, template: str, query: dict) -> int:
         assert total, (key, href)
         if get_indicator(key.split("[")[0]).is_rate:
             continue  # a rate drills into its numerator's records
-        assert Decimal(total[1]) == Decimal(text), f"{template} {query} {key}: figure {text}, drill-down {total[1]}"
+        shown = (Decimal(total[1]) / scale).quantize(Decimal("0.01"), ROUND_HALF_UP) if scale != 1 else Decimal(total[1])
+        assert shown == Decimal(text), f"{template} {query} {key}: figure {text}, drill-down {total[1]}"
     return len(figures)
 
 
@@ -79,11 +81,11 @@ def test_station_user_figures_link_to_their_records(client, demo, template):
 def test_figures_are_nonzero_on_the_demo_and_station_totals_are_smaller(client, demo):
     """Guard against a vacuous pass: the demo has businesses, and a station sees fewer than the bureau."""
     client.force_login(User.objects.get(username="tezhong"))
-    bureau = {k: int(t) for _, k, t in _figures(client.get("/reports/", {"template": "work_summary", "period": "2026H1"}).content.decode())}
+    bureau = {k: int(t) for _, k, t, scale in _figures(client.get("/reports/", {"template": "work_summary", "period": "2026H1"}).content.decode()) if scale == 1}
     client.force_login(User.objects.get(username="suo1"))
     station_user = User.objects.get(username="suo1")
-    station = {k: int(t) for _, k, t in _figures(client.get(
+    station = {k: int(t) for _, k, t, scale in _figures(client.get(
         "/reports/", {"template": "work_summary", "period": "2026H1", "scope": f"station:{station_user.org_unit.code}"}
-    ).content.decode())}
+    ).content.decode()) if scale == 1}
     assert bureau["businesses.active"] > 700
     assert 0 < station["businesses.active"] < bureau["businesses.active"]
