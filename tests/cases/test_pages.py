@@ -31,7 +31,7 @@ from jianguan.cases.models import Case, CaseStep, Evidence, Lead, Suspension
 from jianguan.core.documents.models import IssuedDocument
 
 from ..factories import BusinessFactory
-from .factories import CaseFactory, LeadFactory, category, officers, open_lead
+from .factories import CaseFactory, LeadFactory, category, filed_case, officers, open_lead, reviewed_case
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 9, 21)  # a Monday
@@ -448,3 +448,171 @@ def test_every_page_renders_for_every_role(client, org, docket, inbox, role):
         assert "执法办案" in html(resp)  # the menu names the section
     page = html(client.get(f"/cases/leads/{inbox['overdue'].pk}/"))
     assert ('id="form-file"' in page) == (role != "leader")
+
+
+# ---------------------------------------------------------------- the case's steps, from the page
+
+
+def step(client, case: Case, name: str, **data):
+    case.refresh_from_db()
+    return client.post(reverse("cases:act", args=[case.pk, name]), {"version": case.version, **data})
+
+
+def offered(client, case: Case) -> set[str]:
+    return set(re.findall(r'id="form-([\w-]+)"', html(client.get(f"/cases/{case.pk}/"))))
+
+
+def test_a_case_walked_from_filing_to_closing_on_its_page(client, org, shops):
+    team = officers(org.east)
+    case = filed_case(org, team=team, business=shops["east"], filed_on=dt.date(2026, 8, 3))
+    client.force_login(team[0])
+    assert {"investigate", "evidence", "suspend", "extend", "transfer"} <= offered(client, case)
+    assert "decide" not in offered(client, case) and "serve" not in offered(client, case)
+
+    # 调查取证: a measure needs its approver (the service's message, next to the field).
+    resp = step(client, case, "evidence", kind=EvidenceKind.PHYSICAL, description="过期牛奶12盒", measure=Measure.PRESERVATION,
+                collected_on="2026-08-04")
+    assert resp.status_code == 400 and "审批人" in field_errors(resp, "evidence_approved_by")
+    resp = step(client, case, "evidence", kind=EvidenceKind.PHYSICAL, description="过期牛奶12盒", measure=Measure.PRESERVATION,
+                approved_by="王局长", collected_on="2026-08-04")
+    assert resp.status_code == 302 and resp.url == f"/cases/{case.pk}/#evidence"
+    evidence = Evidence.objects.get(case=case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INVESTIGATING and evidence.measure_due is not None
+    assert step(client, case, "measure-end", evidence_pk=evidence.pk, outcome="解除先行登记保存",
+                ended_on="2026-08-05").status_code == 302
+
+    # 中止 and 恢复: the deadline moves by the days suspended; no decision while suspended.
+    due = case.decision_due
+    assert step(client, case, "suspend", reason=SuspensionReason.TESTING, note="送检", start="2026-08-06").status_code == 302
+    assert "resume" in offered(client, case) and "suspend" not in offered(client, case)
+    resp = step(client, case, "resume", end="2026-08-01")
+    assert resp.status_code == 400 and "早于中止日期" in field_errors(resp, "resume_end")
+    assert step(client, case, "resume", end="2026-08-10").status_code == 302
+    case.refresh_from_db()
+    assert case.suspended_days == 4 and case.decision_due > due
+
+    # 延长 once; then only a collective decision.
+    assert step(client, case, "extend", approved_by="王局长", approved_on="2026-08-11").status_code == 302
+    assert "extend" not in offered(client, case) and "collective" in offered(client, case)
+
+    # 法制审核 and 告知.
+    assert step(client, case, "submit-review", on="2026-08-12").status_code == 302
+    resp = step(client, case, "review", reviewer="李法制", opinion="事实清楚", reviewed_on="2026-08-13")
+    assert resp.status_code == 400 and "请选择审核结论" in field_errors(resp, "review_passed")
+    assert step(client, case, "review", passed="1", reviewer="李法制", opinion="事实清楚",
+                reviewed_on="2026-08-13").status_code == 302
+    resp = step(client, case, "notify", fine_amount="5000", approved_by="王局长", notified_on="2026-08-14")
+    assert resp.status_code == 400 and field_errors(resp, "notify_penalty_kinds")
+    assert step(client, case, "notify", penalty_kinds=["warning", "fine"], fine_amount="5000", approved_by="王局长",
+                notified_on="2026-08-14").status_code == 302
+    assert step(client, case, "statement", statement="当事人称系首次，请求从轻", stated_on="2026-08-17").status_code == 302
+
+    # 决定: not heavier than notified; the form starts from the notice.
+    page = html(client.get(f"/cases/{case.pk}/"))
+    assert re.search(r'id="decide_fine_amount"[^>]*value="5000\.00"|value="5000\.00"[^>]*id="decide_fine_amount"', page)
+    resp = step(client, case, "decide", penalty_kinds=["warning", "fine"], fine_amount="6000", approved_by="王局长",
+                decided_on="2026-08-24")
+    assert resp.status_code == 400 and "重于告知" in field_errors(resp, "decide_penalty_kinds")
+    assert step(client, case, "decide", penalty_kinds=["warning", "fine"], fine_amount="5000", approved_by="王局长",
+                decided_on="2026-08-24").status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED and case.decision_number
+    page = html(client.get(f"/cases/{case.pk}/"))
+    assert 'id="decision-summary">警告、罚款<' in page and case.decision_number in page
+    assert "行政处罚决定书" in re.search(r'<section class="card" id="documents">.*?</section>', page, re.S).group(0)
+
+    # 送达, 缴款, 结案.
+    assert step(client, case, "serve", method="直接送达", served_on="2026-08-25").status_code == 302
+    resp = step(client, case, "payment", amount="9000", paid_on="2026-09-01")
+    assert resp.status_code == 400 and "超过应缴金额" in field_errors(resp, "payment_amount")
+    assert step(client, case, "payment", amount="5000", paid_on="2026-09-01").status_code == 302
+    assert "close" in offered(client, case)
+    assert step(client, case, "close", approved_by="王局长", closed_on="2026-09-02").status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closed_on == dt.date(2026, 9, 2)
+    page = html(client.get(f"/cases/{case.pk}/"))
+    assert 'id="steps"' not in page and 'id="payment">2026-09-01 缴纳 5000.00 元' in page
+    kinds = list(CaseStep.objects.filter(case=case).values_list("kind", flat=True))
+    for kind in ("filed", "investigation", "suspension", "resumption", "extension", "review", "notice", "statement",
+                 "decision", "service", "payment", "closing"):
+        assert kind in kinds, kind
+
+
+def test_a_hearing_suspends_the_clock_until_it_is_held(client, org, shops):
+    case = reviewed_case(org, business=shops["east"], filed_on=dt.date(2026, 8, 3))
+    actor = case.officers.order_by("pk").first()
+    client.force_login(actor)
+    assert step(client, case, "notify", penalty_kinds=["fine"], fine_amount="200000", approved_by="王局长",
+                notified_on="2026-08-10").status_code == 302
+    assert "hearing-request" in offered(client, case)
+    assert step(client, case, "hearing-request", suspend_clock="on", requested_on="2026-08-12").status_code == 302
+    assert "中止中" in html(client.get(f"/cases/{case.pk}/"))
+    resp = step(client, case, "hearing-schedule", notified_on="2026-08-13", hearing_on="2026-08-14", place="听证室")
+    assert resp.status_code == 400 and "7个工作日前" in field_errors(resp, "hearing-schedule_hearing_on")
+    assert step(client, case, "hearing-schedule", notified_on="2026-08-13", hearing_on="2026-08-25", place="听证室",
+                host="赵主持").status_code == 302
+    assert step(client, case, "hearing-hold", host="赵主持", report="当事人对事实无异议", held_on="2026-08-25").status_code == 302
+    case.refresh_from_db()
+    assert case.hearing_on == dt.date(2026, 8, 25) and case.suspended_days == 13
+    assert "decide" in offered(client, case)
+
+
+def test_not_penalised_after_the_review(client, org, shops):
+    case = reviewed_case(org, business=shops["east"], filed_on=dt.date(2026, 8, 3))
+    client.force_login(case.officers.order_by("pk").first())
+    resp = step(client, case, "no-penalty", approved_by="王局长", decided_on="2026-08-20")
+    assert resp.status_code == 400 and "请选择不予行政处罚理由" in field_errors(resp, "no-penalty_reason")
+    assert step(client, case, "no-penalty", reason=NoPenaltyReason.FIRST_MINOR, approved_by="王局长",
+                decided_on="2026-08-20").status_code == 302
+    case.refresh_from_db()
+    assert case.exempt and case.exempt_reason == NoPenaltyReason.FIRST_MINOR
+    assert "不予行政处罚（初次违法且危害后果轻微并及时改正）" in html(client.get(f"/cases/{case.pk}/"))
+
+
+def test_case_transfer_to_the_police(client, org, shops):
+    team = officers(org.east)
+    case = filed_case(org, team=team, business=shops["east"], filed_on=dt.date(2026, 9, 1))
+    client.force_login(team[0])
+    resp = step(client, case, "transfer", target=TransferTarget.POLICE, approved_by="王局长", on="2026-09-10")
+    assert resp.status_code == 400 and "请填写接收机关" in field_errors(resp, "transfer_body")
+    assert step(client, case, "transfer", target=TransferTarget.POLICE, body="测试区公安分局", approved_by="王局长",
+                on="2026-09-10").status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TRANSFERRED and case.transfer_body == "测试区公安分局"
+    assert "公安机关：测试区公安分局" in html(client.get(f"/cases/{case.pk}/"))
+
+
+def test_case_steps_are_read_only_for_leadership_and_scoped(client, org, shops):
+    team = officers(org.east)
+    case = filed_case(org, team=team, business=shops["east"], filed_on=dt.date(2026, 9, 1))
+    client.force_login(org.users.leader)
+    page = html(client.get(f"/cases/{case.pk}/"))
+    assert 'id="steps"' not in page and 'id="read-only"' in page
+    resp = step(client, case, "investigate", on="2026-09-02")
+    assert resp.status_code == 403 and "只读" in html(resp)
+    client.force_login(org.users.west)
+    assert step(client, case, "investigate", on="2026-09-02").status_code == 404
+    client.force_login(org.users.east)
+    assert step(client, case, "nonsense", on="2026-09-02").status_code == 404
+    assert step(client, case, "investigate", on="2026-09-02").status_code == 302
+    resp = step(client, case, "investigate", on="2026-09-02")  # no longer allowed: said, not a 500
+    assert resp.status_code == 400 and "不能变为" in html(resp)
+
+
+def test_simple_procedure_on_the_spot(client, org, shops):
+    team = officers(org.east)
+    client.force_login(team[0])
+    data = {"respondent_uscc": shops["east"].uscc, "source": "inspection", "category": category("food").pk,
+            "cause": "未按规定公示食品经营许可证", "penalty_kinds": ["fine"], "officers": [u.pk for u in team],
+            "decided_on": TODAY.isoformat()}
+    resp = client.post("/cases/simple/", {**data, "fine_amount": "5000"})
+    assert resp.status_code == 400 and "不能超过" in field_errors(resp, "id_fine_amount")
+    resp = client.post("/cases/simple/", {**data, "fine_amount": "500"})
+    case = Case.objects.get(procedure=Procedure.SIMPLE)
+    assert resp.status_code == 302 and resp.url == f"/cases/{case.pk}/"
+    assert case.business == shops["east"] and case.status == CaseStatus.DECIDED and str(case.fine_amount) == "500.00"
+    assert {"record", "serve"} <= offered(client, case)
+    assert step(client, case, "record", recorded_on=TODAY.isoformat()).status_code == 302
+    client.force_login(org.users.leader)
+    assert client.get("/cases/simple/").status_code == 403

@@ -5,13 +5,27 @@ so each form names its fields as the service does (filed_on, officers, reason, t
 from django import forms
 from django.db.models import Case as Cases
 from django.db.models import IntegerField, Value, When
+from django.utils import timezone
 
+from jianguan.campaigns.choices import CampaignStatus
+from jianguan.campaigns.models import Campaign
+from jianguan.campaigns.selectors import campaign_list
+from jianguan.core.errors import DomainError
 from jianguan.equipment.forms import DATE_INPUT_FORMATS, DateInput, DomainErrorMixin
 from jianguan.org.models import Subdistrict, User
 from jianguan.org.selectors import subdistricts_in_scope
 
-from .choices import LeadSource, NoPenaltyReason, RespondentKind, TransferTarget
-from .models import CaseCategory
+from .choices import (
+    EvidenceKind,
+    LeadSource,
+    Measure,
+    NoPenaltyReason,
+    PenaltyKind,
+    RespondentKind,
+    SuspensionReason,
+    TransferTarget,
+)
+from .models import CaseCategory, Evidence
 
 DATE_ERRORS = {"required": "请填写日期", "invalid": "日期无法识别，请写成 2026-11-25"}
 VERSION_ERRORS = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
@@ -84,16 +98,28 @@ class CategoryField(forms.ModelChoiceField):
 
 
 class CaseForm(DomainErrorMixin, forms.Form):
-    """Every form of a lead or a case: the version the page was drawn from (optimistic lock) and the
-    business date last; `actor` for the choices that depend on who fills it in."""
+    """Every form of a lead or a case: the version the page was drawn from (optimistic lock), the business
+    dates last (today unless given); `actor` and `record` for the choices that depend on who fills it in
+    and on what. A service's message about "on" (the date of the status move) lands on the form's date."""
 
     version = version_field()
-    LAST = ("on", "filed_on", "version")
 
-    def __init__(self, *args, actor: User | None = None, **kwargs):
-        self.actor = actor
+    def __init__(self, *args, actor: User | None = None, record=None, **kwargs):
+        self.actor, self.record = actor, record
         super().__init__(*args, **kwargs)
-        self.order_fields([n for n in self.fields if n not in self.LAST] + [n for n in self.LAST if n in self.fields])
+        dates = [n for n, f in self.fields.items() if isinstance(f, forms.DateField)]
+        self.order_fields([n for n in self.fields if n not in dates and n != "version"] + dates + ["version"])
+        if not self.is_bound:
+            for name in dates:
+                if self.fields[name].required:
+                    self.initial.setdefault(name, timezone.localdate())
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        field = (exc.extra or {}).get("field")
+        dates = [n for n, f in self.fields.items() if isinstance(f, forms.DateField)]
+        if field and field not in self.fields and field == "on" and dates:
+            exc = DomainError(exc.code, exc.message, {**exc.extra, "field": dates[0]})
+        super().add_domain_error(exc)
 
 
 # ---------------------------------------------------------------- the lead's decision
@@ -112,6 +138,10 @@ class FileForm(CaseForm):
         help_text="不少于2名，执法证在立案日期有效",
         error_messages={"invalid_choice": "所选承办人员无效", "invalid_pk_value": "所选承办人员无效"},
     )
+    campaigns = forms.ModelMultipleChoiceField(
+        label="专项行动", queryset=Campaign.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="本案属于的专项行动（可多选）", error_messages={"invalid_choice": "所选专项行动无效", "invalid_pk_value": "所选专项行动无效"},
+    )
     approved_by = text_field("立案审批人", max_length=50, required=True, help_text="批准立案的负责人")
     opinion = text_area("审批意见", rows=2)
     filed_on = date_field("立案日期")
@@ -119,6 +149,11 @@ class FileForm(CaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = officer_choices(self.actor)
+        self.fields["campaigns"].queryset = campaign_list(actor=self.actor, filters={"status": CampaignStatus.ACTIVE})
+        if not self.fields["campaigns"].queryset.exists():
+            self.fields.pop("campaigns")
+        elif not self.is_bound and getattr(self.record, "campaign_id", None):
+            self.initial.setdefault("campaigns", [self.record.campaign_id])
 
 
 class NotFileForm(CaseForm):
@@ -172,11 +207,241 @@ class LeadForm(CaseForm):
     category = CategoryField(label="案件类别", required=False)
     summary = text_area("线索内容", required=True, rows=4)
     received_on = date_field("受理日期")
-    LAST = ("received_on", "version")
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("version")
         scope = subdistricts_in_scope(actor=self.actor) if self.actor else Subdistrict.objects.all()
         self.fields["subdistrict"].queryset = scope.select_related("station").order_by("station__code", "code")
         self.fields["category"].empty_label = "待定"
+
+
+# ---------------------------------------------------------------- the steps of a case
+# Each form names its fields as its service does, so that the service's message lands next to the field.
+
+
+def penalty_field(label: str = "处罚种类", *, kinds=None) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=kinds or PenaltyKind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "所选处罚种类无效"}, help_text="可多选",
+    )
+
+
+def amount_field(label: str) -> forms.CharField:
+    """Amounts as typed (the service reads them, in 元, and says what is wrong next to the field)."""
+    return text_field(label, max_length=30, help_text="单位：元")
+
+
+class TransitionForm(CaseForm):
+    opinion = text_area("意见", rows=2)
+    on = date_field("日期")
+
+
+class EvidenceForm(CaseForm):
+    kind = choice_field("证据种类", EvidenceKind.choices)
+    description = text_area("证据名称及内容", required=True, rows=2, max_length=500)
+    measure = choice_field("强制措施", [(v, label) for v, label in Measure.choices if v], required=False, blank="无")
+    approved_by = text_field("措施审批人", max_length=50, help_text="采取先行登记保存或查封扣押的，须经负责人批准")
+    collected_on = date_field("取证日期")
+
+
+class EvidenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, evidence):
+        return f"{evidence.get_measure_display()}：{evidence.description[:40]}（处理期限 {evidence.measure_due}）"
+
+
+class MeasureForm(CaseForm):
+    """A step on one of the case's measures (查封扣押 延期, 措施处理)."""
+
+    evidence_pk = EvidenceChoiceField(label="证据及措施", queryset=Evidence.objects.none(), empty_label="请选择",
+                                      error_messages={"required": "请选择证据及措施", "invalid_choice": "所选证据无效"})
+
+    def measures(self, qs):
+        return qs
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Evidence.objects.none()
+        if self.record is not None:
+            qs = self.measures(Evidence.objects.filter(case=self.record, measure_ended_on__isnull=True).exclude(measure=""))
+        self.fields["evidence_pk"].queryset = qs
+
+    def clean_evidence_pk(self):
+        return self.cleaned_data["evidence_pk"].pk
+
+
+class MeasureExtendForm(MeasureForm):
+    approved_by = text_field("延期批准人", max_length=50, required=True)
+    opinion = text_area("意见", rows=2)
+    approved_on = date_field("批准日期", help_text="查封、扣押期限届满前批准，只能延长一次")
+
+    def measures(self, qs):
+        return qs.filter(measure=Measure.SEIZURE, measure_extended=False)
+
+
+class MeasureEndForm(MeasureForm):
+    outcome = text_field("处理结果", max_length=200, required=True, help_text="如：解除、予以没收、移送")
+    ended_on = date_field("处理日期")
+
+
+class SuspendForm(CaseForm):
+    reason = choice_field("中止事由", SuspensionReason.choices)
+    note = text_field("说明", max_length=300)
+    start = date_field("中止日期")
+
+
+class ResumeForm(CaseForm):
+    note = text_field("说明", max_length=300)
+    end = date_field("恢复日期")
+
+
+class CaseExtendForm(CaseForm):
+    approved_by = text_field("延期批准人", max_length=50, required=True)
+    opinion = text_area("延期理由", rows=2)
+    approved_on = date_field("批准日期", help_text="须在办案期限届满前批准，只能延长一次（30日）")
+
+
+class CollectiveForm(CaseForm):
+    days = forms.IntegerField(label="再延长天数", error_messages={"required": "请填写再延长天数", "invalid": "请填写整数天数"})
+    decision = text_area("集体讨论决定", required=True, rows=3)
+    approved_by = text_field("主持人", max_length=50)
+    decided_on = date_field("讨论日期")
+
+
+class ReviewForm(CaseForm):
+    passed = choice_field("审核结论", [("1", "通过"), ("0", "不通过，退回补充调查")], widget=forms.RadioSelect, blank="")
+    reviewer = text_field("审核人", max_length=50, required=True)
+    opinion = text_area("审核意见", required=True, rows=3)
+    reviewed_on = date_field("审核日期")
+
+
+class PenaltyForm(CaseForm):
+    """行政处罚告知 and 作出处罚决定: the penalties and their amounts."""
+
+    penalty_kinds = penalty_field()
+    fine_amount = amount_field("罚款金额")
+    confiscated_income = amount_field("没收违法所得金额")
+    confiscated_value = amount_field("没收物品货值")
+    approved_by = text_field("审批人", max_length=50, required=True)
+    opinion = text_area("意见", rows=2)
+
+
+class NotifyForm(PenaltyForm):
+    notified_on = date_field("告知日期")
+
+
+class DecideForm(PenaltyForm):
+    decided_on = date_field("决定日期")
+
+
+class NoPenaltyForm(CaseForm):
+    reason = choice_field("不予行政处罚理由", NoPenaltyReason.choices, widget=forms.RadioSelect, blank="")
+    approved_by = text_field("审批人", max_length=50, required=True)
+    opinion = text_area("意见", rows=2)
+    decided_on = date_field("决定日期")
+
+
+class StatementForm(CaseForm):
+    statement = text_area("陈述申辩内容", required=True, rows=3)
+    stated_on = date_field("陈述申辩日期")
+
+
+class HearingRequestForm(CaseForm):
+    suspend_clock = forms.BooleanField(label="听证期间中止办案期限", required=False, help_text="勾选后自申请之日起至听证结束不计入办案期限")
+    note = text_area("说明", rows=2)
+    requested_on = date_field("申请日期")
+
+
+class HearingScheduleForm(CaseForm):
+    place = text_field("听证地点")
+    host = text_field("听证主持人", max_length=50)
+    notified_on = date_field("通知日期")
+    hearing_on = date_field("听证日期", help_text="通知须在举行听证7个工作日前送达")
+
+
+class HearingHoldForm(CaseForm):
+    host = text_field("听证主持人", max_length=50, required=True)
+    report = text_area("听证报告", required=True, rows=3)
+    held_on = date_field("听证日期")
+
+
+class ServeForm(CaseForm):
+    method = text_field("送达方式", help_text="如：直接送达、邮寄送达")
+    served_on = date_field("送达日期")
+
+
+class PaymentForm(CaseForm):
+    amount = amount_field("缴纳金额")
+    paid_on = date_field("缴款日期")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = True
+        self.fields["amount"].error_messages["required"] = "请填写缴纳金额"
+
+
+class RemindForm(CaseForm):
+    note = text_area("说明", rows=2)
+    reminded_on = date_field("催告日期")
+
+
+class CourtForm(CaseForm):
+    court = text_field("人民法院", required=True, help_text="如：测试区人民法院")
+    applied_on = date_field("申请日期")
+
+
+class ExecutedForm(CaseForm):
+    opinion = text_area("执行情况", required=True, rows=2)
+    executed_on = date_field("执行完毕日期")
+
+
+class CloseForm(CaseForm):
+    approved_by = text_field("结案审批人", max_length=50, required=True)
+    opinion = text_area("审批意见", rows=2)
+    closed_on = date_field("结案日期")
+
+
+class CaseTransferForm(CaseForm):
+    target = choice_field("移送对象", TransferTarget.choices, widget=forms.RadioSelect, blank="")
+    body = text_field("接收机关", required=True, help_text="如：XX市公安局XX分局")
+    approved_by = text_field("移送审批人", max_length=50, required=True)
+    opinion = text_area("移送理由", rows=2)
+    on = date_field("移送日期")
+
+
+class RecordForm(CaseForm):
+    recorded_on = date_field("备案日期")
+
+
+class SimpleForm(CaseForm):
+    """简易程序: a warning or a small fine decided on the spot, the respondent named as in 登记线索."""
+
+    respondent_uscc = text_field("当事人统一社会信用代码", max_length=40, help_text="登记在册的主体自动带出名称和所属街道")
+    respondent_name = text_field("当事人名称或姓名", max_length=200)
+    respondent_kind = choice_field("当事人类型", RespondentKind.choices, required=False, blank="按填写内容判断")
+    respondent_id_no = text_field("身份证件号码（自然人）", max_length=30)
+    subdistrict = SubdistrictField(
+        label="所属街道", required=False, queryset=Subdistrict.objects.none(), empty_label="按登记主体的街道",
+        error_messages={"invalid_choice": "所选街道无效"},
+    )
+    source = choice_field("案件来源", LeadSource.choices)
+    category = CategoryField(label="案件类别")
+    cause = text_field("案由", max_length=300, required=True)
+    violated_articles = text_area("违反的条款", rows=2)
+    penalising_articles = text_area("处罚依据", rows=2)
+    penalty_kinds = penalty_field(kinds=[(k, v) for k, v in PenaltyKind.choices if k in (PenaltyKind.WARNING, PenaltyKind.FINE)])
+    fine_amount = amount_field("罚款金额")
+    officers = OfficerField(
+        label="执法人员", queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="不少于2名，执法证在当日有效",
+        error_messages={"invalid_choice": "所选执法人员无效", "invalid_pk_value": "所选执法人员无效"},
+    )
+    opinion = text_area("说明", rows=2)
+    decided_on = date_field("决定日期")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("version")
+        scope = subdistricts_in_scope(actor=self.actor) if self.actor else Subdistrict.objects.all()
+        self.fields["subdistrict"].queryset = scope.select_related("station").order_by("station__code", "code")
+        self.fields["officers"].queryset = officer_choices(self.actor)
+        self.initial.setdefault("source", LeadSource.INSPECTION)

@@ -23,7 +23,7 @@ CASE_STEP = by_name(CASE_STEPS)
 
 
 def _submit(request, record, spec, render_page, refetch):
-    form = spec.form(request.POST, actor=request.user, auto_id=f"{spec.name}_%s")
+    form = spec.form(request.POST, actor=request.user, record=record, auto_id=f"{spec.name}_%s")
     if not form.is_valid():
         return render_page(request, record, bound={spec.name: form}, open_step=spec.name, status=400)
     data = dict(form.cleaned_data)

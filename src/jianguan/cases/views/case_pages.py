@@ -8,14 +8,17 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from jianguan.businesses.models import Business
 from jianguan.core import documents as engine
 from jianguan.core.errors import DomainError, NotFound
+from jianguan.core.middleware import client_ip
 from jianguan.core.panels import due_soon_until
 from jianguan.org.choices import Role
 from jianguan.org.selectors import station_list
 
-from .. import selectors
+from .. import selectors, services
 from ..choices import CaseStatus, PenaltyKind, Procedure
+from ..forms import SimpleForm
 from ..models import Case, CaseCategory
 from .case_steps import CASE_STEPS
 from .common import (
@@ -29,6 +32,7 @@ from .common import (
     respondent,
     slice_page,
     source_url,
+    status_of,
     today,
 )
 from .steps import step_forms
@@ -153,3 +157,25 @@ def document_download(request, pk: int):
         return redirect("cases:detail" if label == "cases.case" else "cases:lead", int(raw))
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=engine.download_name(issued),
                         content_type=engine.DOCX_TYPE)
+
+
+def simple_new(request):
+    """简易程序: decided on the spot, recorded here the same day (备案 within 7 working days on its page)."""
+    if not can_edit(request.user):
+        return render(request, "cases/simple_new.html", {"read_only": True, "tab": "cases"}, status=403)
+    if request.method != "POST":
+        return render(request, "cases/simple_new.html", {"form": SimpleForm(actor=request.user), "tab": "cases"})
+    form = SimpleForm(request.POST, actor=request.user)
+    if not form.is_valid():
+        return render(request, "cases/simple_new.html", {"form": form, "tab": "cases"}, status=400)
+    data = dict(form.cleaned_data)
+    uscc = data["respondent_uscc"].strip().upper()
+    try:
+        case = services.case_simple(actor=request.user, ip=client_ip(request),
+                                    business=Business.objects.filter(uscc=uscc).first() if uscc else None,
+                                    **{**data, "respondent_uscc": uscc})
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return render(request, "cases/simple_new.html", {"form": form, "error": exc, "tab": "cases"}, status=status_of(exc))
+    messages.success(request, f"已登记简易程序处罚决定 {case.number}，请于 {case.record_due:%Y-%m-%d} 前备案。")
+    return redirect("cases:detail", case.pk)

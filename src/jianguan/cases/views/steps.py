@@ -9,7 +9,7 @@ from django.urls import reverse
 from .. import forms as f
 from ..choices import LeadDecision, LeadStatus
 from ..services import case_file, lead_decide, lead_extend, lead_pause
-from .common import can_edit, today
+from .common import can_edit
 
 
 def _due(day, provisional: bool) -> str:
@@ -79,15 +79,14 @@ def step_forms(request, record, steps, url_name: str, bound: dict | None = None)
     """The steps offered to this user in the record's state, each with its form (the bound one, when a
     submission failed, keeps what was typed and its errors)."""
     bound = bound or {}
-    user, on = request.user, today()
+    user = request.user
     out = []
     for step in steps:
         offered = can_edit(user) and step.offered(user, record)
         if not offered and step.name not in bound:
             continue  # a refused submission (read-only account, changed state) is still shown with its message
         form = bound.get(step.name) or step.form(
-            actor=user, auto_id=f"{step.name}_%s",
-            initial={"version": record.version, "on": on, "filed_on": on, **step.initial(record)},
+            actor=user, record=record, auto_id=f"{step.name}_%s", initial={"version": record.version, **step.initial(record)},
         )
         out.append({"name": step.name, "title": step.title, "form": form, "danger": step.danger, "hint": step.hint,
                     "url": reverse(url_name, args=[record.pk, step.name])})
