@@ -100,3 +100,11 @@ def test_late_payment_surcharge_is_3_percent_a_day_capped_at_the_fine():
     assert payment_surcharge(fine=Decimal(1000), served_on=served, paid_on=D(2026, 3, 16)) == Decimal("0.00")
     assert payment_surcharge(fine=Decimal(1000), served_on=served, paid_on=D(2026, 3, 20)) == Decimal("120.00")
     assert payment_surcharge(fine=Decimal(1000), served_on=served, paid_on=D(2026, 6, 30)) == Decimal("1000.00")
+
+
+def test_the_payment_period_ending_in_a_holiday_ends_on_the_next_working_day():
+    served = D(2026, 9, 18)  # 15 days end on 10-03, in the National Day holiday
+    due, provisional = add_calendar_days(served, 15)
+    assert due > D(2026, 10, 3) and not provisional
+    assert payment_surcharge(fine=Decimal(1000), served_on=served, paid_on=due) == Decimal("0.00")
+    assert payment_surcharge(fine=Decimal(1000), served_on=served, paid_on=due + dt.timedelta(days=1)) == Decimal("30.00")

@@ -18,7 +18,7 @@ from jianguan.cases.choices import (
     StepKind,
     SuspensionReason,
 )
-from jianguan.cases.models import Case
+from jianguan.cases.models import Case, Lead
 from jianguan.cases.services import (
     case_close,
     case_court_apply,
@@ -43,7 +43,7 @@ from jianguan.core.errors import DomainError
 from jianguan.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
 
 from ..complaints.official import add_working_days
-from .factories import filed_case, officers, reviewed_case
+from .factories import filed_case, officers, open_lead, reviewed_case
 from .official import add_calendar_days
 
 pytestmark = pytest.mark.django_db
@@ -267,9 +267,10 @@ def test_an_unpaid_fine_is_reminded_then_taken_to_court_then_executed_and_closed
                        penalty_kinds=["fine", "confiscate_property"], fine_amount="5000", confiscated_value="2400",
                        approved_by="王局长")
     case = case_serve(actor=actor, pk=case.pk, version=case.version, served_on=D(2026, 9, 18))
-    assert case.payment_due == D(2026, 10, 3)
-    with pytest.raises(DomainError, match="缴款期限 2026-10-03 届满后当事人仍未缴纳的，方可催告"):
-        case_remind(actor=actor, pk=case.pk, version=case.version, reminded_on=D(2026, 10, 3))
+    # 15 days end on 10-03, in the National Day holiday: the period ends on the next working day
+    assert (case.payment_due, False) == add_calendar_days(D(2026, 9, 18), 15) == (D(2026, 10, 8), False)
+    with pytest.raises(DomainError, match="缴款期限 2026-10-08 届满后当事人仍未缴纳的，方可催告"):
+        case_remind(actor=actor, pk=case.pk, version=case.version, reminded_on=D(2026, 10, 8))
     case = case_remind(actor=actor, pk=case.pk, version=case.version, reminded_on=D(2026, 10, 12))
     assert case.status == CaseStatus.EXECUTING
     earliest = add_working_days(D(2026, 10, 12), 10)[0]
@@ -306,3 +307,23 @@ def test_a_provisional_due_date_follows_the_2027_calendar_once_entered(org):
     CalendarYear.objects.create(year=2027, source_document="测试通知")
     calendar_refresh()
     assert fresh(case).closing_due == D(2027, 1, 20)  # two days off in 2027: two working days later
+
+
+def test_the_lead_and_case_decision_deadlines_follow_the_2027_calendar_once_entered(org):
+    """A lead received late in December and a case filed in November have deadlines in 2027: computed on
+    weekdays and marked 暂定 until the year's calendar is entered, then official."""
+    lead = open_lead(org, received_on=D(2026, 12, 21))
+    case = filed_case(org, filed_on=D(2026, 11, 20))
+    assert lead.decision_due_provisional and (lead.decision_due, True) == add_working_days(D(2026, 12, 21), 15)
+    assert case.decision_due_provisional and (case.decision_due, True) == add_calendar_days(D(2026, 11, 20), 90)
+    CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦", source_document="测试通知")
+    CalendarDay.objects.create(date=D(2027, 1, 4), is_workday=False, name="元旦调休", source_document="测试通知")
+    CalendarDay.objects.create(date=D(2027, 2, 18), is_workday=False, name="春节", source_document="测试通知")
+    CalendarYear.objects.create(year=2027, source_document="测试通知")
+    calendar_refresh()
+    lead, case = Lead.objects.get(pk=lead.pk), fresh(case)
+    assert not lead.decision_due_provisional and not case.decision_due_provisional
+    # two days off in early January: the lead's 15 working days end two working days later
+    assert lead.decision_due == D(2027, 1, 13)
+    # 90 days end on 2027-02-18, now a holiday: the deadline moves to the next working day
+    assert case.decision_due == D(2027, 2, 19)

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, services  # noqa: F401  (services register their calendar callbacks)
 
         # PIPL: a person's ID number is stored masked in the audit trail; the record keeps it for the documents.
         personal = {"mask_fields": ["respondent_id_no"], "mask_callable": "jianguan.core.masking.mask_id_number"}

@@ -47,8 +47,14 @@ def decision_due(filed_on: dt.date, *, suspensions: list[Suspension] = (), exten
                                                        further_days=further_days))
 
 
+def payment_due(served_on: dt.date) -> Deadline:
+    """缴款期限: 15 days from service; a period ending on a rest day ends on the next working day."""
+    return add_calendar_days(served_on, int(rule_value("cases.payment_days", on=served_on)))
+
+
 def payment_surcharge(*, fine: Decimal, served_on: dt.date, paid_on: dt.date) -> Decimal:
-    """加处罚款 owed when a fine served on `served_on` is paid on `paid_on`."""
-    due = served_on + dt.timedelta(days=int(rule_value("cases.payment_days", on=served_on)))
+    """加处罚款 owed when a fine served on `served_on` is paid on `paid_on`: each day after the payment
+    deadline (moved off rest days) counts."""
+    due = payment_due(served_on).date
     ratio = Decimal(rule_value("cases.surcharge_daily_ratio", on=served_on))
     return late_surcharge(fine=fine, days_late=(paid_on - due).days, daily_ratio=ratio)

@@ -53,7 +53,8 @@ def case_serve(*, actor: User | None, pk: int, version: int | None, served_on: d
         move(case, CaseStatus.SERVED, on=served_on, actor=actor, opinion=(method or "").strip() or "送达决定书")
         case.served_on = served_on
         if money_due(case) > 0:
-            case.payment_due = served_on + dt.timedelta(days=int(rule_value("cases.payment_days", on=served_on)))
+            case.payment_due = tracked(case, "payment_due", served_on,
+                                       calendar_days=int(rule_value("cases.payment_days", on=served_on)))
         elif not _needs_more_than_money(case):
             _executed(case, served_on)
         bump(case)

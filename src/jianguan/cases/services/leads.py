@@ -9,7 +9,7 @@ from stdnum.cn import uscc as uscc_std
 from jianguan.businesses.models import Business
 from jianguan.campaigns.models import Campaign
 from jianguan.core.calendar import add_working_days
-from jianguan.core.deadlines import register_provisional, unregister_provisional
+from jianguan.core.deadlines import DeadlineChange, on_deadline_recomputed, register_provisional, unregister_provisional
 from jianguan.core.errors import DomainError
 from jianguan.core.services import acting
 from jianguan.org.models import Subdistrict, User
@@ -17,7 +17,7 @@ from jianguan.org.models import Subdistrict, User
 from .. import documents
 from ..choices import LeadDecision, LeadSource, LeadStatus, NoPenaltyReason, RespondentKind, TransferTarget
 from ..deadlines import lead_period_working_days
-from ..models import CaseCategory, Lead
+from ..models import Case, CaseCategory, Lead
 from .common import check_version, check_writer, not_before, require_text, save
 
 APP = "cases"
@@ -122,8 +122,10 @@ def lead_pause(*, actor: User | None, pk: int, version: int | None, working_days
 
 @transaction.atomic
 def lead_decide(*, actor: User | None, pk: int, version: int | None, decision: str, on: dt.date, note: str = "",
-                reason: str = "", transfer_target: str = "", transfer_body: str = "", ip: str | None = None) -> Lead:
-    """不予立案 (with its statutory reason) or 移送 (with the receiving body). 立案 is `case_file`."""
+                reason: str = "", transfer_target: str = "", transfer_body: str = "", approved_by: str = "",
+                ip: str | None = None) -> Lead:
+    """不予立案 (with its statutory reason; the approver signs the 不予立案审批表) or 移送 (with the receiving
+    body). 立案 is `case_file`."""
     lead = _locked(pk, version, actor)
     not_before(on, lead.received_on, "on", "决定日期", "受理日期")
     if decision == LeadDecision.NOT_FILE:
@@ -146,5 +148,16 @@ def lead_decide(*, actor: User | None, pk: int, version: int | None, decision: s
     with acting(actor, ip):
         save(lead)
         if decision == LeadDecision.NOT_FILE:
-            documents.issue_not_filing_approval(lead, on=on, actor=actor)
+            documents.issue_not_filing_approval(lead, on=on, actor=actor, approved_by=(approved_by or "").strip())
     return lead
+
+
+@on_deadline_recomputed(APP)
+def decision_clocks_recomputed(changes: list[DeadlineChange]) -> None:
+    """A year's calendar was entered: the filing and decision deadlines computed on weekdays move to the
+    official date (and stop being provisional once their year is known)."""
+    models = {"lead": Lead, "case": Case}
+    for change in changes:
+        kind, _, pk = change.object_ref.partition(":")
+        if change.field_name == "decision_due" and kind in models:
+            models[kind].objects.filter(pk=int(pk)).update(decision_due=change.new_due, decision_due_provisional=not change.resolved)

@@ -69,7 +69,7 @@ def working_days_rule(key: str, on: dt.date) -> int:
 
 
 # The due dates kept by the workflow services (the decision clock is filing's).
-TRACKED_FIELDS = {"case": {"review_due", "statement_due", "closing_due", "publish_due", "record_due"}, "evidence": {"measure_due"}}
+TRACKED_FIELDS = {"case": {"review_due", "statement_due", "closing_due", "publish_due", "record_due", "payment_due"}, "evidence": {"measure_due"}}
 
 
 @on_deadline_recomputed(APP)
