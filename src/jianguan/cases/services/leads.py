@@ -9,7 +9,12 @@ from stdnum.cn import uscc as uscc_std
 from jianguan.businesses.models import Business
 from jianguan.campaigns.models import Campaign
 from jianguan.core.calendar import add_working_days
-from jianguan.core.deadlines import DeadlineChange, on_deadline_recomputed, register_provisional, unregister_provisional
+from jianguan.core.deadlines import (
+    DeadlineChange,
+    on_deadline_recomputed,
+    register_provisional,
+    unregister_provisional,
+)
 from jianguan.core.errors import DomainError
 from jianguan.core.services import acting
 from jianguan.org.models import Subdistrict, User
