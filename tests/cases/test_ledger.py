@@ -17,10 +17,17 @@ from django.db import transaction
 from django.urls import reverse
 
 from jianguan.businesses.rules import with_check_digit
-from jianguan.cases.choices import CaseStatus, NoPenaltyReason, PenaltyKind, Procedure, RespondentKind
+from jianguan.cases.choices import (
+    CaseStatus,
+    NoPenaltyReason,
+    PenaltyKind,
+    Procedure,
+    RespondentKind,
+    StepKind,
+)
 from jianguan.cases.models import Case, CaseCategory
 from jianguan.cases.resources import CASE_LEDGER, EXPORT_HEADERS, IMPORT_HEADERS
-from jianguan.cases.services.filing import case_file, set_decision_due
+from jianguan.cases.services.filing import add_step, case_file, set_decision_due
 from jianguan.core.importing import REASON_HEADER, errors_path, run_export, run_import
 from jianguan.core.models import ImportBatch, ProvisionalDeadline
 from jianguan.core.numbering import next_document_number
@@ -444,8 +451,22 @@ def test_a_case_handled_here_is_not_changed_by_a_file(world, org, tmp_path):
     exported = ledger_script.read_rows(out)[0]
     exported["案由"] = "改过的案由"
     result = importing(write(tmp_path, [[exported[h] for h in IMPORT_HEADERS]], name="改.xlsx"))
-    assert "在本系统中立案办理的案件，不能通过台账导入修改（案由与系统中的记录不一致）" in str(result.errors[0])
+    assert "是在本系统中立案办理的案件，不能通过台账导入修改（案由与系统中的记录不一致）" in str(result.errors[0])
     assert Case.objects.get(pk=live.pk).cause == "价格欺诈"
+
+
+def test_an_imported_case_carried_on_here_is_no_longer_changed_by_a_file(world, tmp_path):
+    path = write(tmp_path, [row()])
+    assert importing(path).accepted
+    case = Case.objects.get()
+    with transaction.atomic():
+        add_step(case, kind=StepKind.INVESTIGATION, on=dt.date(2026, 3, 5), actor=None, old_status=CaseStatus.FILED,
+                 new_status=CaseStatus.INVESTIGATING)
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.INVESTIGATING)
+    assert importing(path).unchanged == 1  # the same row: nothing to change
+    result = importing(write(tmp_path, [row(**DECIDED)], name="补录.xlsx"))
+    assert "导入后已在本系统中继续办理，不能通过台账导入修改" in str(result.errors[0])
+    assert Case.objects.get().status == CaseStatus.INVESTIGATING
 
 
 def test_imported_numbers_in_the_systems_format_move_its_numbering_on(world, tmp_path):

@@ -20,7 +20,7 @@ from jianguan.org.models import Subdistrict, User
 
 from ..choices import CaseStatus, NoPenaltyReason, PenaltyKind, Procedure, RespondentKind
 from ..deadlines import decision_period
-from ..models import Case, CaseCategory
+from ..models import Case, CaseCategory, CaseStep
 from .columns import (
     AMOUNT_ATTRS,
     APP,
@@ -152,6 +152,8 @@ class CaseImportLedger(Ledger):
             scope=(set(Subdistrict.objects.filter(station_id=actor.org_unit_id).values_list("pk", flat=True))
                    if scoped else None),
             today=timezone.localdate(),
+            # Imported cases carried on here (an import writes no step): a file no longer changes them.
+            worked_on=set(CaseStep.objects.filter(case__imported=True).values_list("case_id", flat=True).distinct()),
             calendar=WorkingCalendar(),  # one snapshot for the whole file
             rule_versions=rule_versions,
             periods={},  # versions of CLOCK_RULES -> calendar days of the decision clock without suspension
@@ -221,7 +223,7 @@ class CaseImportLedger(Ledger):
             self._keep_masked_name(values, existing)
             if set(values.get("penalty_kinds", ())) == set(existing.penalty_kinds or ()):
                 values["penalty_kinds"] = existing.penalty_kinds  # the same kinds in another order
-            if not existing.imported:
+            if not existing.imported or existing.pk in data["worked_on"]:
                 return self._clean_live(values, existing)
         else:
             for attr, default in NEW_DEFAULTS.items():
@@ -296,13 +298,15 @@ class CaseImportLedger(Ledger):
             values["respondent_name"] = existing.respondent_name
 
     def _clean_live(self, values: dict, existing: Case) -> list[tuple[str, str]]:
-        """A case handled in jianguan: the file may repeat it (an export re-imported), never change it."""
+        """A case handled in jianguan (filed here, or imported and carried on here: it has steps on its
+        timeline): the file may repeat it (an export re-imported), never change it."""
         if values.get("officer_cert_nos", "").upper() == (existing.officer_cert_nos or "").upper():
             values["officer_cert_nos"] = existing.officer_cert_nos
         changed = [self.header_of[attr] for attr, value in values.items() if getattr(existing, attr) != value]
         if not changed:
             return []
-        return [("案件编号", f"案件 {existing.number} 是在本系统中立案办理的案件，不能通过台账导入修改"
+        how = "导入后已在本系统中继续办理" if existing.imported else "是在本系统中立案办理的案件"
+        return [("案件编号", f"案件 {existing.number} {how}，不能通过台账导入修改"
                             f"（{'、'.join(changed)}与系统中的记录不一致）")]
 
     def _check_officers(self, ctx: Context, certs: str, filed_on: dt.date) -> list[tuple[str, str]]:
