@@ -9,6 +9,7 @@ import json
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+import chinese_calendar
 import openpyxl
 import pytest
 from django.core.management import call_command
@@ -49,6 +50,19 @@ PERIODS = {  # as `--period`, and as the script's [start, end]
     "2026": (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
 }
 REASONS = NoPenaltyReason.labels
+
+
+def _calendar_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 4))
+    except NotImplementedError:
+        return False
+    return True
+
+
+# 2027's holidays are not published as this is written: its deadlines are provisional (暂定) until the
+# calendar package (or an administrator) knows the year.
+GUESSING_2027 = not _calendar_knows(2027)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 
 
@@ -218,7 +232,8 @@ def test_a_ledger_never_seen_gives_the_scripts_deadlines_and_figures(world, tmp_
     assert len(exported) == 400
     assert {r["案件编号"]: (r["办案期限"], r["期限性质"]) for r in exported} == expected
     natures = [nature for _, nature in expected.values()]
-    assert natures.count("暂定") >= 20 and natures.count("正式") >= 300
+    assert natures.count("正式") >= 300
+    assert natures.count("暂定") >= 20 or not GUESSING_2027
     national_day = [due for due, _ in expected.values() if "2026-10-01" <= due <= "2026-10-09"]
     year_end = [due for due, _ in expected.values() if "2026-12-28" <= due <= "2027-01-05"]
     assert national_day and year_end
@@ -307,12 +322,11 @@ def test_an_imported_case_is_derived_from_its_row(world, org, tmp_path):
     assert exempt.business is None and exempt.respondent_kind == RespondentKind.ORGANISATION
 
     assert (late.procedure, late.source) == (Procedure.GENERAL, "other")
-    assert (late.decision_due, late.decision_due_provisional) == (dt.date(2027, 1, 18), True)
+    assert (late.decision_due, late.decision_due_provisional) == (dt.date(2027, 1, 18), GUESSING_2027)
     # Registered for `jianguan calendar refresh`, exactly as the filing service registers its own.
-    registered = ProvisionalDeadline.objects.get(object_ref=f"case:{late.pk}")
-    assert (registered.app_label, registered.field_name, registered.start, registered.calendar_days, registered.due) == (
-        "cases", "decision_due", late.filed_on, 90, late.decision_due)
-    assert ProvisionalDeadline.objects.filter(app_label="cases").count() == 1
+    registered = [(r.object_ref, r.field_name, r.start, r.calendar_days, r.due)
+                  for r in ProvisionalDeadline.objects.filter(app_label="cases")]
+    assert registered == ([(f"case:{late.pk}", "decision_due", late.filed_on, 90, late.decision_due)] if GUESSING_2027 else [])
     # The filing service's own clock gives the same dates.
     for case in (filed, decided, exempt, late):
         due = (case.decision_due, case.decision_due_provisional)
@@ -419,7 +433,8 @@ def test_the_export_adds_where_the_case_stands(world, org, tmp_path):
     decided, person = by_number["济历市监案〔2026〕0001号"], by_number["P-1"]
     assert (decided["状态"], decided["办案期限"], decided["期限性质"]) == ("已决定", "2026-06-01", "正式")
     assert (decided["所属街道"], decided["承办监管所"], decided["罚款金额"]) == ("西关街道", "西关市场监管所", "5000.00")
-    assert (person["状态"], person["办案期限"], person["期限性质"], person["所属街道"]) == ("已立案", "2027-01-07", "暂定", "")
+    nature = "暂定" if GUESSING_2027 else "正式"
+    assert (person["状态"], person["办案期限"], person["期限性质"], person["所属街道"]) == ("已立案", "2027-01-07", nature, "")
     assert person["当事人名称"] == "张某"
     # A station sees the cases of its jurisdiction, a person's name masked.
     west = _export(tmp_path, "西关.xlsx", user="west")
