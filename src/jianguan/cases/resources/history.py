@@ -51,6 +51,10 @@ from .columns import (
     parse_uscc,
 )
 
+# The fields whose change re-registers a case's provisional decision deadline.
+CLOCK_FIELDS = {"filed_on", "suspended_days", "decision_due", "decision_due_provisional"}
+
+
 # ---- the ledger --------------------------------------------------------------------------------------
 
 
@@ -403,7 +407,7 @@ class CaseImportLedger(Ledger):
         super().write([], updates, ctx)
         updated = [(case, set(changed)) for case, changed in updates]
         relinked = [case for case, changed in updated if "officer_cert_nos" in changed]
-        reclocked = [case for case, changed in updated if changed & {"filed_on", "suspended_days", "decision_due"}]
+        reclocked = [case for case, changed in updated if changed & CLOCK_FIELDS]
         self._link_officers(created, relinked, ctx)
         self._register_provisional(created + reclocked, ctx)
         self._advance_numbering([*created, *(case for case, _ in updated)])
