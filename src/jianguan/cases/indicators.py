@@ -28,7 +28,7 @@ the leads, then the cases.
 import time
 
 from django.db import models
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import CharField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Concat, Left, Length, Repeat
 
 from jianguan.core.indicators import Column, Dimension, Indicator, register
@@ -75,7 +75,10 @@ def clear_category_cache() -> None:
     _categories_cache = None
 
 
-CATEGORY = Dimension("category", "案件类别", choices=_categories)
+# Grouped by `category_key` (the category's id + 0, see _cases), not the foreign key's column: grouped by
+# that column, SQLite walks the whole table in its index's order instead of reading the period's rows
+# through the date indexes (5 times slower at 200,000 cases).
+CATEGORY = Dimension("category_key", "案件类别", choices=_categories)
 
 # ---------------------------------------------------------------- records and columns
 
@@ -99,6 +102,7 @@ def _leads():
 def _cases():
     return Case.objects.select_related("subdistrict__station", "category").annotate(
         respondent=_RESPONDENT, penalty=F("fine_amount") + F("confiscated_income"),
+        category_key=ExpressionWrapper(F("category_id") + 0, output_field=IntegerField()),
     )
 
 
@@ -179,12 +183,9 @@ def _open_on(p: Params) -> Q:
 
 
 def _open_where(p: Params) -> Q:
-    """An index-friendly superset of the cases open on the date: open now, or decided, closed or
-    transferred after it (a case is filed before any of these)."""
-    return (
-        Q(status__in=(CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW, CaseStatus.NOTIFIED))
-        | Q(decided_on__gt=p.as_of) | Q(closed_on__gt=p.as_of) | Q(transferred_on__gt=p.as_of)
-    )
+    """An index-friendly superset of the cases open on the date: not decided by then. (Not the status:
+    the planner reckons each status holds an equal share of the table and would scan it all.)"""
+    return Q(decided_on__isnull=True) | Q(decided_on__gt=p.as_of)
 
 
 def _overdue_on(p: Params) -> Q:
