@@ -195,7 +195,10 @@ class Case(Respondent):
         verbose_name_plural = "行政处罚案件"
         ordering = ["-filed_on", "-id"]
         permissions = [("view_personal_info", "查看当事人个人信息")]
-        indexes = [models.Index(fields=["status", "decision_due"], name="case_status_due")]
+        indexes = [models.Index(fields=["status", "decision_due"], name="case_status_due"),
+                   # the figures of a period read the period's hearings and publications through these (0007)
+                   models.Index(fields=["hearing_on"], name="case_hearing_on"),
+                   models.Index(fields=["publish_due"], name="case_publish_due")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(exempt=True) | ~Q(exempt_reason=""), name="case_exempt_has_reason",
