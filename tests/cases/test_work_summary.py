@@ -24,7 +24,7 @@ from jianguan.complaints.choices import Channel, FilingDecision, Kind
 from jianguan.complaints.models import Complaint
 from jianguan.complaints.services.handling import report_decide
 from jianguan.complaints.services.intake import complaint_receive
-from jianguan.core.indicators import drilldown
+from jianguan.core.indicators import compute, drilldown
 from jianguan.core.periods import Params
 from jianguan.inspections.choices import Escalation
 from jianguan.inspections.services.findings import case_lead_open, finding_escalate
@@ -98,6 +98,8 @@ def test_each_lead_counts_once_in_the_work_summary(org, leads):
     assert values["leads.received[投诉举报]"] == values["reports.filed"] == 2
     assert values["leads.received[监督检查]"] == 2
     assert "case_leads.opened" not in values  # the inspections' pass over the leads is not read twice
+    # …and the inspections' own figure, kept for templates that quote it, is that same part
+    assert compute(["case_leads.opened"], params)["case_leads.opened"] == 2
 
     # Every figure of the page that counts leads: a lead counts in the total and in exactly one part by
     # source; the complaints' 举报立案 lists the reports whose leads are the 投诉举报 part.
