@@ -365,7 +365,7 @@ def test_a_dry_run_checks_and_writes_nothing(world, tmp_path):
     path = write(tmp_path, [row(), row(案件编号="B-2", 立案日期="2026-10-20")])
     out = io.StringIO()
     call_command("import", "cases", str(path), "--dry-run", stdout=out)
-    assert "试导入校验通过" in out.getvalue() and "新增 2" in out.getvalue()
+    assert "试导入（未写入）校验通过" in out.getvalue() and "新增 2" in out.getvalue()
     assert not Case.objects.exists() and not ProvisionalDeadline.objects.exists() and not ImportBatch.objects.exists()
 
 
