@@ -299,6 +299,9 @@ def test_an_imported_case_is_derived_from_its_row(world, org, tmp_path):
         row(案件编号="B-3", 当事人名称="外地某公司", 当事人统一社会信用代码=with_check_digit("91440300000000001"),
             处罚决定书文号="济历市监不罚〔2026〕1号", 决定日期="2026-04-01", 不予处罚理由="初次违法且危害后果轻微并及时改正"),
         row(案件编号="B-4", 立案日期="2026-10-20", 程序类型="", 案件来源=""),
+        # Decided: its clock has stopped, so its provisional deadline is not registered for a refresh.
+        row(案件编号="B-5", 立案日期="2026-10-20", 处罚决定书文号="济历市监罚〔2026〕9号", 决定日期="2026-11-20",
+            处罚种类="警告"),
     ]
     result = importing(write(tmp_path, rows), actor=org.users.dept)
     assert result.accepted, [str(e) for e in result.errors]

@@ -52,7 +52,7 @@ from .columns import (
 )
 
 # The fields whose change re-registers a case's provisional decision deadline.
-CLOCK_FIELDS = {"filed_on", "suspended_days", "decision_due", "decision_due_provisional"}
+CLOCK_FIELDS = {"filed_on", "suspended_days", "decision_due", "decision_due_provisional", "status"}
 
 
 # ---- the ledger --------------------------------------------------------------------------------------
@@ -126,7 +126,8 @@ class CaseImportLedger(Ledger):
         statuses = "、".join(f"{STATUS_LABELS[k]} {n} 件" for k, n in s["status"].items() if n)
         lines = [f"文件中的历史案件 {s['rows']} 件：{statuses}"]
         if s["provisional"]:
-            lines.append(f"其中 {s['provisional']} 件的办案期限落在尚未公布节假日安排的年度，为暂定期限，公布后由“jianguan calendar refresh”重算")
+            lines.append(f"其中 {s['provisional']} 件尚未决定的案件，办案期限落在尚未公布节假日安排的年度，为暂定期限，"
+                         "公布后由“jianguan calendar refresh”重算")
         if s["unlinked_certs"]:
             lines.append(f"有 {len(s['unlinked_certs'])} 个执法证号不是本系统用户的执法证号（未关联承办人员），已按原文保留")
         return lines
@@ -289,7 +290,7 @@ class CaseImportLedger(Ledger):
         stats = data["stats"]
         stats["rows"] += 1
         stats["status"][status] += 1
-        stats["provisional"] += due.provisional
+        stats["provisional"] += due.provisional and status == CaseStatus.FILED
         stats["unlinked_certs"].update(c for c in certs if c not in data["users_by_cert"])
         return []
 
@@ -425,7 +426,8 @@ class CaseImportLedger(Ledger):
 
     def _register_provisional(self, cases: list[Case], ctx: Context) -> None:
         """As set_decision_due does for each case: drop the unresolved registration, register again when
-        the new deadline is provisional (re-registering a resolved one makes it unresolved again)."""
+        the new deadline is provisional (re-registering a resolved one makes it unresolved again) — and,
+        as the decision service does, not for a case already decided or closed: its clock has stopped."""
         if not cases:
             return
         refs = [f"case:{case.pk}" for case in cases]
@@ -436,7 +438,7 @@ class CaseImportLedger(Ledger):
         rows = [
             ProvisionalDeadline(app_label=APP, object_ref=f"case:{case.pk}", field_name="decision_due", start=case.filed_on,
                                 calendar_days=days[case.number], due=case.decision_due)
-            for case in cases if case.decision_due_provisional
+            for case in cases if case.decision_due_provisional and case.status == CaseStatus.FILED
         ]
         ProvisionalDeadline.objects.bulk_create(
             rows, batch_size=self.write_batch_size, update_conflicts=True,
