@@ -8,6 +8,7 @@ from jianguan.core import audit
 from jianguan.core.services import acting
 from jianguan.org.models import OrgUnit, User
 
+from ...cases import build_cases
 from ...complaints import CONSUMER_RIGHTS, PERSONAL_INFO, build_complaints
 from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
 from ...equipment import SCALES as EQUIPMENT_SCALES
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
-                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务（seed={seed}）"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报与执法办案（seed={seed}）"
             )
             return
         if OrgUnit.objects.exists():
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 inspections = build_inspections(seed, scale)
                 spotchecks = build_spotchecks(seed, scale)
                 complaints = build_complaints(seed, scale)
+                cases = build_cases(seed, scale)  # after complaints and inspections: their leads are decided here
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -65,6 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {inspections.summary()}。")
         self.stdout.write(f"  {spotchecks.summary()}。")
         self.stdout.write(f"  {complaints.summary()}。")
+        self.stdout.write(f"  {cases.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
