@@ -105,7 +105,7 @@ def test_leads_are_read_by_jurisdiction_pending_first(client, org, shops):
     answer = client.get("/api/v1/cases/leads", **token(org, org.users.east))
     assert answer.status_code == 200
     data = answer.json()
-    assert [row["id"] for row in data["items"]] == [late.pk, early_pending.pk, filed.pk] and data["count"] == 3
+    assert [row["id"] for row in data["items"]] == [early_pending.pk, late.pk, filed.pk] and data["count"] == 3
     assert data["items"][2]["case_number"] == case.number and data["items"][0]["case_number"] is None
     dept = token(org, org.users.dept)
     assert [r["id"] for r in client.get("/api/v1/cases/leads", {"source": "移送"}, **dept).json()["items"]] == [west.pk]

@@ -616,3 +616,16 @@ def test_simple_procedure_on_the_spot(client, org, shops):
     assert step(client, case, "record", recorded_on=TODAY.isoformat()).status_code == 302
     client.force_login(org.users.leader)
     assert client.get("/cases/simple/").status_code == 403
+
+
+def test_paging_runs_from_the_open_cases_into_the_others(org, shops):
+    from jianguan.cases import selectors
+
+    open_ones = [CaseFactory(business=shops["east"], filed_on=dt.date(2026, 9, d)) for d in (3, 1, 2)]
+    closed = [CaseFactory(business=shops["east"], filed_on=dt.date(2026, 5, d), status=CaseStatus.CLOSED,
+                          decided_on=dt.date(2026, 6, 1), closed_on=dt.date(2026, 7, 1)) for d in (1, 3, 2)]
+    expected = sorted(open_ones, key=lambda c: c.decision_due) + sorted(closed, key=lambda c: c.filed_on, reverse=True)
+    qs = selectors.case_list(actor=org.users.east)
+    pages = [selectors.case_page(qs, n, 2) for n in (1, 2, 3, 4)]
+    assert [[c.pk for c in rows] for rows, _ in pages] == [[c.pk for c in expected[i:i + 2]] for i in (0, 2, 4, 6)]
+    assert [more for _, more in pages] == [True, True, False, False]

@@ -95,7 +95,7 @@ def create_lead(request, payload: LeadIn):
     return Status(201, selectors.lead_get(actor=request.auth, pk=lead.pk))
 
 
-@router.get("/leads", response=list[LeadOut], summary="线索列表（按辖区，待核查的在前，按立案决定期限）")
+@router.get("/leads", response=list[LeadOut], summary="线索列表（按辖区，受理日期从近到远）")
 @paginate(ApiPagination, page_size=50)
 def list_leads(request, filters: Query[LeadFilters]):
     source = _code(filters.source, LeadSource, "source", "线索来源") if filters.source else ""
@@ -107,7 +107,7 @@ def list_leads(request, filters: Query[LeadFilters]):
         qs = qs.filter(received_on__gte=filters.received_from)
     if filters.received_to:
         qs = qs.filter(received_on__lte=filters.received_to)
-    return selectors.with_lead_viewer(qs, request.auth).select_related("case")
+    return selectors.with_case_number(selectors.with_lead_viewer(qs, request.auth))
 
 
 @router.get("/leads/{int:pk}", response=LeadOut, summary="线索详情")
@@ -115,7 +115,7 @@ def get_lead(request, pk: int):
     return selectors.lead_get(actor=request.auth, pk=pk)
 
 
-@router.get("/", response=list[CaseOut], summary="案件列表（按辖区，未决定的在前，按办案期限）")
+@router.get("/", response=list[CaseOut], summary="案件列表（按辖区，立案日期从近到远）")
 @paginate(ApiPagination, page_size=50)
 def list_cases(request, filters: Query[CaseFilters]):
     data = {

@@ -114,6 +114,8 @@ class LeadOut(Schema):
 
     @staticmethod
     def resolve_case_number(obj):
+        if hasattr(obj, "case_number"):  # annotated by the list (selectors.with_case_number)
+            return obj.case_number
         case = getattr(obj, "case", None)  # (None when the lead was not filed)
         return case.number if case is not None else None
 

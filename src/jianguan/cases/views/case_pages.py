@@ -30,7 +30,6 @@ from .common import (
     page_number,
     parse_int,
     respondent,
-    slice_page,
     source_url,
     status_of,
     today,
@@ -75,7 +74,7 @@ def case_list(request):
     filters, problems = _filters(request, on)
     qs = selectors.case_list(actor=request.user, filters={**filters, "on": on, "until": due_soon_until(on)})
     page_no = page_number(request)
-    rows, has_next = slice_page(selectors.with_viewer(qs, request.user), page_no, 50)
+    rows, has_next = selectors.case_page(selectors.with_viewer(qs, request.user), page_no, 50)
     open_cases = selectors.open_cases(actor=request.user)
     return render(request, "cases/cases.html", {
         "rows": decorate_cases(rows, request.user, on),

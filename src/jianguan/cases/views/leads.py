@@ -24,7 +24,6 @@ from .common import (
     lead_or_404,
     page_number,
     respondent,
-    slice_page,
     source_url,
     status_of,
     today,
@@ -50,7 +49,7 @@ def lead_inbox(request):
     }
     qs = selectors.lead_inbox(actor=request.user, on=on, until=until, **filters)
     page_no = page_number(request)
-    rows, has_next = slice_page(selectors.with_lead_viewer(qs, request.user), page_no, 50)
+    rows, has_next = selectors.inbox_page(selectors.with_lead_viewer(qs, request.user), page_no, 50)
     pending = selectors.pending_leads(actor=request.user)
     return render(request, "cases/leads.html", {
         "rows": decorate_leads(rows, request.user, on),
