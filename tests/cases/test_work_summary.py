@@ -135,6 +135,8 @@ def test_the_enforcement_section_reads_like_the_seeds(org):
                 status=CaseStatus.DECIDED, decided_on=on, fine_amount=Decimal("200"))
     CaseFactory(business=west, filed_on=D(2026, 7, 3), category=category("price"), status=CaseStatus.DECIDED, decided_on=on,
                 exempt=True, exempt_reason=NoPenaltyReason.FIRST_MINOR)
+    CaseFactory(business=west, filed_on=D(2026, 7, 3), category=category("price"), status=CaseStatus.DECIDED, decided_on=on,
+                exempt=True, exempt_reason=NoPenaltyReason.MINOR_CORRECTED)
     CaseFactory(business=east, filed_on=D(2026, 7, 4), category=category("food"), status=CaseStatus.TRANSFERRED,
                 transferred_on=D(2026, 8, 2), transfer_target=TransferTarget.POLICE)
     LeadFactory(business=west, received_on=D(2026, 7, 5), status=LeadStatus.TRANSFERRED, decided_on=D(2026, 7, 9),
@@ -144,9 +146,10 @@ def test_the_enforcement_section_reads_like_the_seeds(org):
 
     text = build_report("work_summary", Params.build(period=Q3)).text.split("## 六、执法办案", 1)[1]
     assert "全区共受理案件线索2条（监督检查1条、上级交办1条）；期内核查后决定立案的线索0条，移送有关机关1条。" in text
-    assert "立案查处各类案件5件，其中食品3件、价格1件、广告1件；" in text  # in the reference table's order
-    assert "作出行政处罚决定和不予行政处罚决定4件（其中适用简易程序当场处罚1件），结案1件，罚没款15.37万元，没收物品货值0.12万元；举行听证1件。" in text
-    assert "依法不予行政处罚1件（初次违法且危害后果轻微并及时改正1件）" in text
+    assert "立案查处各类案件6件，其中食品3件、价格2件、广告1件；" in text  # in the reference table's order
+    assert "作出行政处罚决定和不予行政处罚决定5件（其中适用简易程序当场处罚1件），结案1件，罚没款15.37万元，没收物品货值0.12万元；举行听证1件。" in text
+    # the reasons' own commas: the parts are set apart by semicolons
+    assert "依法不予行政处罚2件（违法行为轻微并及时改正，没有造成危害后果1件；初次违法且危害后果轻微并及时改正1件）" in text
     assert "移送公安机关2件（含线索核查后移送和立案后移送）" in text and "其他行政机关" not in text
     assert "在办案件1件，其中超过办案期限尚未作出决定的1件" in text
     assert "药品" not in text and "不予立案" not in text  # zero parts and figures stay out
