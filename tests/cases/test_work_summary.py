@@ -169,3 +169,31 @@ def test_money_in_the_page_links_to_its_records_with_the_full_amount(org):
     anchor = re.search(r'<a class="figure" href="/d/cases.penalty_amount"[^>]*>([^<]*)</a>', report.html)
     assert anchor[1] == "1.23" and 'data-scale="10000"' in anchor[0] and "12345.68元" in anchor[0]
     assert report.values["cases.penalty_amount"] == Decimal("12345.68")
+
+
+def test_transfers_of_leads_and_cases_in_one_list_page_workbook_and_export(org, client):
+    """移送 sums two tables: its page, the report's workbook and the list's export show every lead and
+    case transferred, with the total equal to the figure, and a person's name masked."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    b = BusinessFactory(name="西关五金店", subdistrict=org.subs["xiguan"])
+    LeadFactory(business=None, respondent_name="王小明", respondent_kind="person", subdistrict=org.subs["xiguan"],
+                received_on=D(2026, 7, 5), status=LeadStatus.TRANSFERRED, decided_on=D(2026, 7, 9),
+                transfer_target=TransferTarget.POLICE, transfer_body="历下区公安分局")
+    CaseFactory(business=b, filed_on=D(2026, 7, 4), status=CaseStatus.TRANSFERRED, transferred_on=D(2026, 8, 2),
+                transfer_target=TransferTarget.AGENCY, transfer_body="历下区应急管理局")
+    client.force_login(org.users.dept)
+    page = client.get("/reports/drill/cases.transferred/", {"period": Q3}).content.decode()
+    assert 'data-total="2"' in page and "王**" in page and "王小明" not in page and "西关五金店" in page
+    assert "2026年7月9日" in page and "2026年8月2日" in page and "历下区应急管理局" in page  # each 移送日期
+    police = client.get("/reports/drill/cases.transferred/", {"period": Q3, "part": "公安机关"}).content.decode()
+    assert 'data-total="1"' in police and "西关五金店" not in police
+    export = load_workbook(BytesIO(client.get("/reports/drill/cases.transferred/export/", {"period": Q3}).content))
+    rows = list(export.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 3 and {r[2] for r in rows[1:]} == {"王**", "西关五金店"}
+    report = build_report("work_summary", Params.build(period=Q3))
+    book = load_workbook(BytesIO(renderers.render(report, "xlsx", drilldowns=True)))
+    sheet = next(s for s in book.worksheets if s.title.startswith("移送公安机关"))
+    assert sheet.max_row == 3
