@@ -629,3 +629,20 @@ def test_paging_runs_from_the_open_cases_into_the_others(org, shops):
     pages = [selectors.case_page(qs, n, 2) for n in (1, 2, 3, 4)]
     assert [[c.pk for c in rows] for rows, _ in pages] == [[c.pk for c in expected[i:i + 2]] for i in (0, 2, 4, 6)]
     assert [more for _, more in pages] == [True, True, False, False]
+
+
+def test_filing_links_the_case_to_a_campaign_the_lead_named(client, org, shops, east_team):
+    from jianguan.campaigns.models import Campaign
+
+    iron = Campaign.objects.create(code="TQ2026", name="铁拳行动", start=dt.date(2026, 3, 1), end=dt.date(2026, 12, 31),
+                                   lead_department=org.dept)
+    lead = open_lead(org, business=shops["east"], received_on=dt.date(2026, 9, 15))
+    Lead.objects.filter(pk=lead.pk).update(campaign=iron)
+    client.force_login(east_team[0])
+    page = html(client.get(f"/cases/leads/{lead.pk}/"))
+    assert re.search(rf'<input type="checkbox" name="campaigns" value="{iron.pk}"[^>]*checked', page)
+    resp = post_step(client, lead, "file", category=category("food").pk, cause="销售假冒商品案", officers=[u.pk for u in east_team],
+                     approved_by="王局长", filed_on=TODAY.isoformat(), campaigns=[iron.pk])
+    case = Case.objects.get(lead=lead)
+    assert resp.status_code == 302 and list(case.campaigns.all()) == [iron]
+    assert "铁拳行动" in html(client.get(f"/cases/{case.pk}/"))
