@@ -7,11 +7,12 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jianguan.campaigns.models import Campaign
 from jianguan.equipment.choices import TaskKind
 from jianguan.equipment.models import FollowUpTask
 from jianguan.inspections.choices import FindingStatus, InspectionKind, InspectionStatus, ItemOutcome
 from jianguan.inspections.metrics import campaign_figures
-from jianguan.inspections.models import Attachment, Campaign, Checklist, Finding, Inspection
+from jianguan.inspections.models import Attachment, CampaignChecklist, Checklist, Finding, Inspection
 from jianguan.inspections.services.campaigns import campaign_create
 from jianguan.inspections.services.findings import finding_report, finding_update
 from jianguan.inspections.services.inspections import inspection_create
@@ -393,15 +394,21 @@ def test_campaign_create_and_edit_by_department_only(client, org):
     client.force_login(org.users.dept)
     response = client.post("/inspections/campaigns/new/", {**form, "end": "2026-08-01"})
     assert response.status_code == 400 and "结束日期不能早于开始日期" in html(response)
-    response = client.post("/inspections/campaigns/new/", form)
+    response = client.post("/inspections/campaigns/new/", {**form, "checklist": food_checklist().pk})
     assert response.status_code == 302
     drive = Campaign.objects.get()
     assert drive.goals == {"inspections": 20, "devices": 40} and drive.industries == ["H62", "F52"]
+    # the checklist its inspections start from is kept by inspections, written with the campaign
+    assert CampaignChecklist.objects.get(campaign=drive).checklist == food_checklist()
     edit = client.get(f"/inspections/campaigns/{drive.code}/edit/")
-    assert edit.status_code == 200
+    assert edit.status_code == 200 and f'<option value="{food_checklist().pk}" selected>' in html(edit)
+    assert food_checklist().name in html(client.get(f"/inspections/campaigns/{drive.code}/"))
+    assert food_checklist().name in html(client.get("/inspections/campaigns/"))
+    assert f'<option value="{food_checklist().pk}" selected>' in html(client.get(f"/inspections/new/?campaign={drive.code}"))
     response = client.post(f"/inspections/campaigns/{drive.code}/edit/", {**form, "name": "电梯安全专项整治", "status": "active", "version": drive.version})
     assert response.status_code == 302
     assert Campaign.objects.get().name == "电梯安全专项整治"
+    assert not CampaignChecklist.objects.exists()  # the form left the checklist empty: the campaign names none
     response = client.post(f"/inspections/campaigns/{drive.code}/edit/", {**form, "name": "旧版本", "status": "active", "version": drive.version})
     assert response.status_code == 409 and "已被他人修改" in html(response)
     assert Campaign.objects.get().name == "电梯安全专项整治"

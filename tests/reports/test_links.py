@@ -7,9 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from jianguan.campaigns.services import campaign_create
 from jianguan.core.indicators import get_indicator
 from jianguan.demo.district import build_businesses, build_org
-from jianguan.inspections.services.campaigns import campaign_create
 from jianguan.org.models import User
 from jianguan.reports import engine
 

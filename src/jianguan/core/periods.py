@@ -153,8 +153,8 @@ class Params:
     as_of: dt.date
     period: Period
     scope: Scope
-    # A campaign's code (Campaign.code): the `campaign.*` figures count that campaign's records.
-    # Core does not know campaigns; the app that registers those figures checks the code.
+    # A campaign's code (campaigns.Campaign.code): the `campaign.*` figures count that campaign's records.
+    # Core does not know campaigns; the campaigns app registers the parameter and checks the code.
     campaign: str = ""
 
     @classmethod

@@ -1,6 +1,6 @@
 """Inspections in the admin: for support, read-only. Every record here changes only through the
-services (pages, API, imports): a checklist is edited by saving a new version, a campaign with
-its version check, an inspection by an amendment that keeps the reason, a finding through its
+services (pages, API, imports): a checklist is edited by saving a new version, a campaign's checklist
+with the campaign, an inspection by an amendment that keeps the reason, a finding through its
 rectification loop. Administrators look; they never edit records of enforcement."""
 
 from django.contrib import admin
@@ -10,7 +10,7 @@ from jianguan.core.admin import ReadOnlyAdmin
 
 from .models import (
     Attachment,
-    Campaign,
+    CampaignChecklist,
     CaseLead,
     Checklist,
     ChecklistItem,
@@ -50,13 +50,11 @@ class ChecklistAdmin(ReadOnlyAdmin):
     inlines = [ChecklistItemInline]
 
 
-@admin.register(Campaign)
-class CampaignAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "start", "end", "lead_department", "status", "checklist"]
-    list_filter = ["status", "lead_department"]
-    search_fields = ["code", "name"]
-    list_select_related = ["lead_department", "checklist"]
-    date_hierarchy = "start"
+@admin.register(CampaignChecklist)
+class CampaignChecklistAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "checklist"]
+    search_fields = ["campaign__code", "campaign__name"]
+    list_select_related = ["campaign", "checklist"]
 
 
 class ItemResultInline(ReadOnlyInline):

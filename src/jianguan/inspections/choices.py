@@ -84,11 +84,6 @@ class DocumentKind(models.TextChoices):
     SUPERVISION_ORDER = "supervision_order", "特种设备安全监察指令书"
 
 
-class CampaignStatus(models.TextChoices):
-    ACTIVE = "active", "进行中"
-    ARCHIVED = "archived", "已归档"
-
-
 class ClockState(models.TextChoices):
     RUNNING = "running", "期限内"
     DUE_SOON = "due_soon", "即将到期"

@@ -9,6 +9,9 @@ from jianguan.businesses import selectors as business_selectors
 from jianguan.businesses.choices import EntityType
 from jianguan.businesses.models import Business
 from jianguan.businesses.rules import UsccError, normalize_uscc
+from jianguan.campaigns import selectors as campaign_selectors
+from jianguan.campaigns.choices import GOAL_KEYS, CampaignStatus
+from jianguan.campaigns.models import Campaign
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.equipment import selectors as equipment_selectors
 from jianguan.equipment.forms import DATE_INPUT_FORMATS, DateInput, DomainErrorMixin
@@ -18,7 +21,6 @@ from jianguan.org.selectors import subdistricts_in_scope
 
 from .choices import (
     EXTERNAL_KINDS,
-    CampaignStatus,
     DocumentKind,
     Escalation,
     InspectionKind,
@@ -26,8 +28,8 @@ from .choices import (
     ItemOutcome,
     Severity,
 )
-from .models import Campaign, Checklist
-from .services.campaigns import GOAL_KEYS, lead_departments
+from .models import Checklist
+from .selectors import campaign_checklist
 
 DATE_ERRORS = {"required": "请填写日期", "invalid": "日期无法识别，请写成 2026-11-25"}
 VERSION_ERRORS = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
@@ -173,7 +175,7 @@ class InspectionForm(DomainErrorMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["inspectors"] = inspector_field(actor, help_text="本局检查须不少于2名持有效执法证的执法人员")
-        self.fields["campaign"].queryset = Campaign.objects.filter(status=CampaignStatus.ACTIVE).order_by("-start", "code")
+        self.fields["campaign"].queryset = campaign_selectors.campaign_list(actor=actor, filters={"status": CampaignStatus.ACTIVE})
         self.fields["checklist"].queryset = Checklist.objects.filter(disabled_on__isnull=True).order_by("code", "-version")
         raw = self.data.get("business") if self.is_bound else self.initial.get("business")
         self.found_business, _ = resolve_business(actor, raw) if raw else (None, "")
@@ -440,7 +442,7 @@ class CampaignForm(DomainErrorMixin, forms.Form):
                 label=f"目标：{label}", required=False, min_value=0,
                 error_messages={"invalid": f"目标“{label}”须为整数", "min_value": f"目标“{label}”不能为负数"},
             )
-        self.fields["lead_department"].queryset = lead_departments().order_by("code")
+        self.fields["lead_department"].queryset = campaign_selectors.lead_departments().order_by("code")
         self.fields["checklist"].queryset = Checklist.objects.filter(disabled_on__isnull=True).order_by("code", "-version")
         self.fields["subdistricts"].queryset = subdistricts_in_scope(actor=actor).order_by("station__code", "code")
         self.fields["equipment_types"].choices = list(
@@ -502,10 +504,11 @@ class CampaignForm(DomainErrorMixin, forms.Form):
     def initial_for(campaign: Campaign) -> dict:
         initial = {
             name: getattr(campaign, name) for name in (
-                "code", "name", "start", "end", "lead_department", "checklist", "description", "entity_types",
-                "equipment_types", "status", "version",
+                "code", "name", "start", "end", "lead_department", "description", "entity_types", "equipment_types",
+                "status", "version",
             )
         }
+        initial["checklist"] = campaign_checklist(campaign)
         initial["industries"] = ", ".join(campaign.industries or [])
         initial["subdistricts"] = list(campaign.subdistricts.all())
         initial["targets"] = "\n".join(campaign.targets.values_list("uscc", flat=True))

@@ -25,7 +25,7 @@ device is listed once. 出动执法人员人次 is a sum; its drill-down lists t
 
 from django.db.models import Min, Q
 
-from jianguan.core.indicators import Column, Dimension, Indicator, ParameterSpec, register, register_parameter
+from jianguan.core.indicators import Column, Dimension, Indicator, register
 from jianguan.core.periods import Params
 from jianguan.equipment.models import Equipment
 
@@ -36,18 +36,9 @@ from .choices import (
     DocumentKind,
     FindingStatus,
 )
-from .metrics import campaign_by_code
 from .models import CaseLead, Document, Finding, Inspection, Sealing
 
-# ---------------------------------------------------------------- the campaign parameter
-
-
-def _check_campaign(code: str) -> None:
-    campaign_by_code(code)
-
-
-register_parameter(ParameterSpec("campaign", "请指定专项行动（--campaign 编号）", _check_campaign, label="专项行动"))
-
+# The campaign parameter (registered, and its code checked, by campaigns/indicators.py).
 CAMPAIGN = ("campaign",)
 
 # ---------------------------------------------------------------- dimensions and columns

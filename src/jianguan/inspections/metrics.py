@@ -12,11 +12,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from jianguan.core.errors import DomainError
+from jianguan.campaigns.models import Campaign
 from jianguan.core.indicators import compute, get_indicator
 from jianguan.core.periods import Params, Period, Scope
-
-from .models import Campaign
 
 # In the order a campaign's summary reads (seed 000): 出动执法人员, 检查企业户次（户数）, 抽查设备, 隐患 …
 FIGURE_KEYS = (
@@ -35,7 +33,7 @@ FIGURE_KEYS = (
     "campaign.case_leads",
     "campaign.external",
 )
-# Campaign.goals keys (services.campaigns.GOAL_KEYS) and the figure each is measured by.
+# Campaign.goals keys (campaigns.choices.CampaignGoal) and the figure each is measured by.
 GOAL_FIGURES = {
     "inspections": "campaign.inspections",
     "businesses": "campaign.businesses",
@@ -53,14 +51,6 @@ class CampaignFigure:
     goal: int | None  # from Campaign.goals, when set for this figure
     progress: Decimal | None  # value / goal in percent (two decimals), None without a goal
     drill_url: str  # the reports drill-down page, with the campaign as parameter
-
-
-def campaign_by_code(code: str) -> Campaign:
-    """The campaign a report parameter names, or a DomainError that names the code."""
-    campaign = Campaign.objects.filter(code=(code or "").strip()).first()
-    if campaign is None:
-        raise DomainError("unknown_campaign", f"专项行动“{code}”不存在，请核对编号（--campaign）", {"campaign": code})
-    return campaign
 
 
 def campaign_period(campaign: Campaign) -> Period:

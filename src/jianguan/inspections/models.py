@@ -3,11 +3,11 @@ from django.db import models
 from django.db.models import Q
 
 from jianguan.businesses.models import Business
+from jianguan.campaigns.models import Campaign
 from jianguan.equipment.models import Equipment
-from jianguan.org.models import OrgUnit, Subdistrict
+from jianguan.org.models import Subdistrict
 
 from .choices import (
-    CampaignStatus,
     DocumentKind,
     Escalation,
     FindingStatus,
@@ -58,40 +58,21 @@ class ChecklistItem(models.Model):
         return f"{self.order}. {self.point}"
 
 
-class Campaign(models.Model):
-    """专项行动/专项整治: its figures are always counted from the inspections linked to it."""
+class CampaignChecklist(models.Model):
+    """The checklist a campaign's inspections start from (an inspection may still pick another). Kept
+    here, not on the campaign, because checklists belong to inspections and campaigns sit below them."""
 
-    code = models.CharField("编号", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=200)
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期")
-    lead_department = models.ForeignKey(OrgUnit, verbose_name="牵头科室", on_delete=models.PROTECT, related_name="campaigns")
-    description = models.TextField("工作要求", blank=True)
-    entity_types = models.JSONField("主体类型范围", default=list, blank=True)
-    industries = models.JSONField("行业范围（代码前缀）", default=list, blank=True)
-    equipment_types = models.JSONField("设备种类范围", default=list, blank=True)
-    subdistricts = models.ManyToManyField(Subdistrict, verbose_name="街道范围", blank=True, related_name="+")
-    targets = models.ManyToManyField(Business, verbose_name="目标名单", blank=True, related_name="campaign_targets")
-    checklist = models.ForeignKey(Checklist, verbose_name="检查表", null=True, blank=True, on_delete=models.PROTECT)
-    goals = models.JSONField("工作目标", default=dict, blank=True, help_text='如 {"businesses": 50, "devices": 100}')
-    status = models.CharField("状态", max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
-    created_by = models.ForeignKey(USER, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    version = models.IntegerField("版本", default=1)
+    campaign = models.OneToOneField(
+        Campaign, verbose_name="专项行动", primary_key=True, on_delete=models.CASCADE, related_name="inspection_setup"
+    )
+    checklist = models.ForeignKey(Checklist, verbose_name="检查表", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = "专项行动"
-        verbose_name_plural = "专项行动"
-        ordering = ["-start", "code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gte=models.F("start")), name="campaign_end_after_start",
-                violation_error_message="结束日期不能早于开始日期",
-            )
-        ]
+        verbose_name = "专项行动检查表"
+        verbose_name_plural = "专项行动检查表"
 
     def __str__(self):
-        return self.name
+        return f"{self.campaign}：{self.checklist}"
 
 
 class Inspection(models.Model):

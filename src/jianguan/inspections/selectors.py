@@ -1,9 +1,11 @@
-"""Every read of inspections, findings and campaigns for a user, scoped to their jurisdiction."""
+"""Every read of inspections and findings for a user, scoped to their jurisdiction (campaigns: campaigns.selectors)."""
 
 import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from jianguan.campaigns import selectors as campaign_selectors
+from jianguan.campaigns.models import Campaign
 from jianguan.core.errors import NotFound
 from jianguan.equipment.choices import TaskStatus
 from jianguan.equipment.models import FollowUpTask
@@ -12,7 +14,7 @@ from jianguan.org.models import User
 from jianguan.org.selectors import scope_q
 
 from .choices import FindingStatus
-from .models import Campaign, CaseLead, Document, Finding, Inspection, Sealing
+from .models import CampaignChecklist, CaseLead, Checklist, Document, Finding, Inspection, Sealing
 
 INSPECTION_FILTERS = {
     "kind": "kind",
@@ -109,13 +111,17 @@ def sealing_list(*, actor: User) -> QuerySet[Sealing]:
     )
 
 
-def campaign_list(*, actor: User | None = None) -> QuerySet[Campaign]:
-    # Campaigns are bureau-wide plans; what a station sees of their figures is scoped by the indicators.
-    return Campaign.objects.select_related("lead_department", "checklist").order_by("-start", "code")
+def campaign_checklist(campaign: Campaign | None) -> Checklist | None:
+    """The checklist a campaign's inspections start from, if it names one."""
+    if campaign is None:
+        return None
+    try:
+        return campaign.inspection_setup.checklist
+    except CampaignChecklist.DoesNotExist:
+        return None
 
 
-def campaign_get(*, actor: User | None = None, pk: int | None = None, code: str | None = None) -> Campaign:
-    found = campaign_list(actor=actor).filter(**({"pk": pk} if pk is not None else {"code": code})).first()
-    if found is None:
-        raise NotFound("专项行动不存在")
-    return found
+def campaigns_with_checklists(*, actor: User | None = None) -> QuerySet[Campaign]:
+    """The campaigns (campaigns' own list), each with the checklist its inspections start from at hand
+    (`campaign_checklist()` then reads it without a query)."""
+    return campaign_selectors.campaign_list(actor=actor).select_related("inspection_setup__checklist")

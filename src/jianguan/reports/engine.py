@@ -11,10 +11,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.campaigns.selectors import campaign_by_code
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.indicators import all_indicators, compute, get_indicator
 from jianguan.core.periods import Params
-from jianguan.inspections.metrics import GOAL_FIGURES, campaign_by_code, progress
+from jianguan.inspections.metrics import GOAL_FIGURES, progress
 from jianguan.org.models import OrgUnit
 
 from .figures import build_namespace

@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
+from jianguan.campaigns.selectors import campaign_list
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.core.periods import Scope
-from jianguan.inspections.models import Campaign
 from jianguan.org.choices import Role
 from jianguan.org.models import User
 from jianguan.org.selectors import station_list, subdistricts_in_scope
@@ -34,7 +34,7 @@ def can_edit_templates(actor) -> bool:
 def campaign_choices() -> list[tuple[str, str]]:
     """Campaigns a report may be about (code, "name（start 至 end）"), the latest first. Campaigns are
     bureau-wide; a station user's figures are their station's share."""
-    return [(c.code, f"{c.name}（{c.start} 至 {c.end}）") for c in Campaign.objects.order_by("-start", "code")]
+    return [(c.code, f"{c.name}（{c.start} 至 {c.end}）") for c in campaign_list()]
 
 
 def scope_choices(*, actor: User) -> list[tuple[str, list[tuple[str, str]]]]:

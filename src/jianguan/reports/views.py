@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from jianguan.campaigns.selectors import campaign_by_code
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.indicators import column_value, dimension_key, drilldown, get_indicator
 from jianguan.core.periods import Params, Scope
-from jianguan.inspections.metrics import campaign_by_code
 
 from . import renderers, selectors, services
 from .compare import compare_values, summary

@@ -1,4 +1,4 @@
-"""Campaigns, checklists, and completing a station's follow-up task by recording an inspection."""
+"""A campaign's checklist, checklists, and completing a station's follow-up task by recording an inspection."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -6,90 +6,67 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from jianguan.core.errors import DomainError, PermissionDenied
+from jianguan.campaigns import services as campaign_services
+from jianguan.campaigns.models import Campaign
+from jianguan.core.errors import DomainError
 from jianguan.core.services import acting
 from jianguan.equipment.models import FollowUpTask
 from jianguan.equipment.services import task_complete
-from jianguan.org.choices import OrgKind, Role
-from jianguan.org.models import OrgUnit, User
+from jianguan.org.models import User
 
 from ..choices import InspectionKind, InspectionResult, InspectionStatus
-from ..models import Campaign, Checklist, ChecklistItem, Inspection
-from .common import check_version, save
+from ..models import CampaignChecklist, Checklist, ChecklistItem, Inspection
+from .common import save
 from .inspections import inspection_complete, inspection_create
 
-GOAL_KEYS = {"inspections": "检查户次", "businesses": "检查户数", "devices": "抽查设备台数", "inspector_visits": "出动执法人员人次"}
-
-
-def _check_planner(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.DEPARTMENT, Role.ADMIN):
-        raise PermissionDenied("专项行动和检查表由业务科室或系统管理员维护")
-
-
-def _clean_goals(goals: dict) -> dict:
-    out = {}
-    for key, value in (goals or {}).items():
-        if key not in GOAL_KEYS:
-            raise DomainError("invalid_goal", f"工作目标“{key}”无法识别，可用：{'、'.join(GOAL_KEYS.values())}", {"field": "goals"})
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise DomainError("invalid_goal", f"工作目标“{GOAL_KEYS[key]}”须为整数，收到“{value}”", {"field": "goals"}) from None
-        if number < 0:
-            raise DomainError("invalid_goal", f"工作目标“{GOAL_KEYS[key]}”不能为负数", {"field": "goals"})
-        if number:
-            out[key] = number
-    return out
-
-
-CAMPAIGN_FIELDS = ("name", "start", "end", "lead_department", "description", "entity_types", "industries", "equipment_types", "checklist", "goals")
+# A campaign's checklist is the inspections' part of the campaign: these two wrap campaigns' own services
+# and write it (CampaignChecklist) in the same transaction. Without `checklist`, an update keeps it.
+_KEEP = object()
 
 
 @transaction.atomic
 def campaign_create(
-    *, actor: User | None, code: str, subdistricts=(), targets=(), ip: str | None = None, **fields
+    *, actor: User | None, code: str, checklist: Checklist | None = None, ip: str | None = None, **fields
 ) -> Campaign:
-    _check_planner(actor)
-    if Campaign.objects.filter(code=code).exists():
-        raise DomainError("duplicate_code", f"专项行动编号“{code}”已存在", {"field": "code"})
-    unknown = set(fields) - set(CAMPAIGN_FIELDS)
-    if unknown:
-        raise DomainError("not_editable", f"未知字段：{'、'.join(unknown)}")
-    fields["goals"] = _clean_goals(fields.get("goals", {}))
-    campaign = Campaign(code=code, created_by=actor, **fields)
-    if campaign.lead_department_id and campaign.lead_department.kind == OrgKind.STATION:
-        raise DomainError("lead_not_department", "牵头单位须为业务科室或局机关", {"field": "lead_department"})
-    with acting(actor, ip):
-        save(campaign)
-        campaign.subdistricts.set(subdistricts)
-        campaign.targets.set(targets)
+    """A campaign (campaigns.services.campaign_create) and the checklist its inspections start from."""
+    campaign = campaign_services.campaign_create(actor=actor, code=code, ip=ip, **fields)
+    _set_checklist(campaign, checklist, actor=actor, ip=ip)
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, actor: User | None, pk: int, version: int | None, subdistricts=None, targets=None, ip: str | None = None, **fields) -> Campaign:
-    _check_planner(actor)
-    campaign = Campaign.objects.select_for_update().get(pk=pk)
-    check_version(campaign, version)
-    unknown = set(fields) - set(CAMPAIGN_FIELDS) - {"status"}
-    if unknown:
-        raise DomainError("not_editable", f"未知字段：{'、'.join(unknown)}")
-    if "goals" in fields:
-        fields["goals"] = _clean_goals(fields["goals"])
-    for name, value in fields.items():
-        setattr(campaign, name, value)
-    outside = campaign.inspections.exclude(date__range=(campaign.start, campaign.end))
-    if outside.exists():
-        first = outside.order_by("date").first()
-        raise DomainError("inspections_outside", f"已有检查（{first.number}，{first.date}）在新的起止日期之外，不能这样修改期间", {"field": "start"})
-    campaign.version += 1
-    with acting(actor, ip):
-        save(campaign)
-        if subdistricts is not None:
-            campaign.subdistricts.set(subdistricts)
-        if targets is not None:
-            campaign.targets.set(targets)
+def campaign_update(*, actor: User | None, pk: int, version: int | None, checklist=_KEEP, ip: str | None = None, **fields) -> Campaign:
+    """Edit a campaign (campaigns.services.campaign_update) and, when given, the checklist its inspections start from."""
+    campaign = campaign_services.campaign_update(actor=actor, pk=pk, version=version, ip=ip, **fields)
+    if checklist is not _KEEP:
+        _set_checklist(campaign, checklist, actor=actor, ip=ip)
     return campaign
+
+
+def _set_checklist(campaign: Campaign, checklist: Checklist | None, *, actor: User | None, ip: str | None) -> None:
+    try:
+        link = campaign.inspection_setup
+    except CampaignChecklist.DoesNotExist:
+        link = None
+    with acting(actor, ip):
+        if checklist is None:
+            if link is not None:
+                link.delete()
+                campaign.inspection_setup = None
+        elif link is None:
+            save(CampaignChecklist(campaign=campaign, checklist=checklist))
+        elif link.checklist_id != checklist.pk:
+            link.checklist = checklist
+            save(link)
+
+
+@campaign_services.period_check
+def inspections_within_period(campaign: Campaign) -> None:
+    """A campaign's dates may not move past inspections already counted toward it."""
+    outside = Inspection.objects.filter(campaign=campaign).exclude(date__range=(campaign.start, campaign.end))
+    first = outside.order_by("date").first()
+    if first is not None:
+        raise DomainError("inspections_outside", f"已有检查（{first.number}，{first.date}）在新的起止日期之外，不能这样修改期间", {"field": "start"})
 
 
 @dataclass
@@ -102,7 +79,7 @@ class ItemSpec:
 @transaction.atomic
 def checklist_save(*, actor: User | None, code: str, name: str, items: list[ItemSpec], applies_to: str = "", ip: str | None = None) -> Checklist:
     """Create a checklist, or a new version of it: a version in use never changes."""
-    _check_planner(actor)
+    campaign_services.check_planner(actor)
     if not items:
         raise DomainError("items_required", "检查表至少要有一个检查要点", {"field": "items"})
     for n, spec in enumerate(items, 1):
@@ -142,6 +119,3 @@ def task_complete_by_inspection(
     task_complete(actor=actor, pk=task.pk, note=f"已检查（{inspection.number}）：{summary.strip()}")
     return inspection
 
-
-def lead_departments():
-    return OrgUnit.objects.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.BUREAU], disabled_on__isnull=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.businesses.models import Business
+from jianguan.campaigns.models import Campaign
 from jianguan.core.errors import DomainError
 from jianguan.core.numbering import next_document_number
 from jianguan.core.rules import rule_value
@@ -20,7 +21,6 @@ from ..choices import InspectionKind, InspectionResult, InspectionStatus, ItemOu
 from ..models import (
     Amendment,
     Attachment,
-    Campaign,
     Checklist,
     Finding,
     Inspection,
@@ -29,11 +29,11 @@ from ..models import (
 )
 from ..rules import (
     ALLOWED_LABEL,
-    campaign_scope_problem,
     can_transition_inspection,
     is_external,
     sniff_content_type,
 )
+from ..selectors import campaign_checklist
 from .common import check_version, check_writer, save, set_in_order
 
 NUMBER_KIND = "inspection"
@@ -71,12 +71,7 @@ def _check_equipment(business: Business, equipment: list[Equipment]) -> None:
 
 
 def _check_campaign_scope(campaign: Campaign, business: Business, equipment: list[Equipment]) -> None:
-    problem = campaign_scope_problem(
-        entity_types=campaign.entity_types, industries=campaign.industries, equipment_types=campaign.equipment_types,
-        subdistrict_ids={s.pk for s in campaign.subdistricts.all()}, business_entity_type=business.entity_type,
-        business_industry=business.industry_code, business_subdistrict_id=business.subdistrict_id,
-        device_types=[d.type_id for d in equipment],
-    )
+    problem = campaign.scope_problem(business, [d.type_id for d in equipment])
     if problem:
         raise DomainError("outside_campaign_scope", f"“{business.name}”不能计入专项行动“{campaign.name}”：{problem}", {"field": "campaign"})
 
@@ -100,7 +95,7 @@ def inspection_create(
         )
     if campaign is not None:
         _check_campaign_scope(campaign, business, equipment)
-    checklist = checklist or (campaign.checklist if campaign else None)
+    checklist = checklist or campaign_checklist(campaign)
     if checklist is not None and checklist.disabled_on and checklist.disabled_on <= date:
         raise DomainError("checklist_disabled", f"检查表“{checklist}”已停用", {"field": "checklist"})
     inspection = Inspection(

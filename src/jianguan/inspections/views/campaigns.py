@@ -7,6 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from jianguan.businesses.choices import EntityType
+from jianguan.campaigns import selectors as campaign_selectors
+from jianguan.campaigns.choices import GOAL_KEYS
+from jianguan.campaigns.rules import CAMPAIGN_PHASES, campaign_phase
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
 from jianguan.equipment.models import CatalogueEntry
@@ -14,7 +17,6 @@ from jianguan.equipment.models import CatalogueEntry
 from .. import selectors
 from ..forms import CampaignForm
 from ..metrics import campaign_figures
-from ..rules import CAMPAIGN_PHASES, campaign_phase
 from ..services import campaigns as services
 from .common import INSPECTION_STATUS_BADGE, can_plan, today
 
@@ -24,21 +26,23 @@ INSPECTION_LIMIT = 50
 
 def _campaign_or_404(request, code: str):
     try:
-        return selectors.campaign_get(actor=request.user, code=code)
+        return campaign_selectors.campaign_get(actor=request.user, code=code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
 
 def with_phase(campaign, on):
-    """The state shown for a campaign: archived, or upcoming / running / ended by its dates."""
+    """The state shown for a campaign: archived, or upcoming / running / ended by its dates; and the
+    checklist its inspections start from."""
     campaign.phase = campaign_phase(campaign.status, campaign.start, campaign.end, on)
     campaign.phase_label, campaign.phase_badge = CAMPAIGN_PHASES[campaign.phase]
+    campaign.inspection_checklist = selectors.campaign_checklist(campaign)
     return campaign
 
 
 def campaign_list(request):
     on = today()
-    campaigns = [with_phase(c, on) for c in selectors.campaign_list(actor=request.user)]
+    campaigns = [with_phase(c, on) for c in selectors.campaigns_with_checklists(actor=request.user)]
     return render(request, "inspections/campaigns.html", {"campaigns": campaigns, "can_plan": can_plan(request.user)})
 
 
@@ -66,7 +70,7 @@ def campaign_detail(request, code: str):
     inspections = list(qs[: INSPECTION_LIMIT + 1])
     for row in inspections:
         row.status_badge = INSPECTION_STATUS_BADGE.get(row.status, "")
-    goals = [(services.GOAL_KEYS.get(key, key), value) for key, value in (campaign.goals or {}).items()]
+    goals = [(GOAL_KEYS.get(key, key), value) for key, value in (campaign.goals or {}).items()]
     return render(request, "inspections/campaign.html", {
         "campaign": campaign,
         "goals": goals,

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 from jianguan.businesses import selectors as business_selectors
+from jianguan.campaigns import selectors as campaign_selectors
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import client_ip
 from jianguan.core.paging import parse_int
@@ -15,7 +16,6 @@ from jianguan.org.choices import Role
 from .. import selectors
 from ..choices import InspectionKind, InspectionStatus
 from ..forms import InspectionForm
-from ..models import Campaign
 from ..services.inspections import inspection_create
 from .common import INSPECTION_STATUS_BADGE, can_edit, page_number, slice_page, stations_for, today
 
@@ -63,7 +63,7 @@ def inspection_list(request):
         context.update({
             "kinds": InspectionKind.choices,
             "statuses": InspectionStatus.choices,
-            "campaigns": selectors.campaign_list(actor=request.user),
+            "campaigns": campaign_selectors.campaign_list(actor=request.user),
             "stations": stations_for(request.user),
             "can_edit": can_edit(request.user),
         })
@@ -84,12 +84,13 @@ def _initial(request) -> tuple[dict, object]:
     if business := request.GET.get("business", "").strip():
         initial["business"] = business
     if code := request.GET.get("campaign", "").strip():
-        campaign = Campaign.objects.filter(code=code).select_related("checklist").first()
+        campaign = selectors.campaigns_with_checklists(actor=actor).filter(code=code).first()
         if campaign is not None:
             initial["campaign"] = campaign
             initial["kind"] = InspectionKind.SPECIAL
-            if campaign.checklist_id and not campaign.checklist.disabled_on:
-                initial["checklist"] = campaign.checklist
+            checklist = selectors.campaign_checklist(campaign)
+            if checklist is not None and not checklist.disabled_on:
+                initial["checklist"] = checklist
     task = _task(request, request.GET.get("task", "").strip())
     if task is not None:
         initial["business"] = task.equipment.operator.uscc
