@@ -16,7 +16,7 @@ from ..equipment.factories import EquipmentFactory
 
 PANELS = [
     "equipment.devices", "inspections.inspections", "inspections.findings", "inspections.documents",
-    "complaints.items", "spotchecks.drawn",
+    "complaints.items", "cases.cases", "spotchecks.drawn",
 ]
 
 
@@ -148,19 +148,19 @@ def test_a_later_module_adds_its_panel_without_editing_the_business_app(client, 
 
     shop = home_records.BusinessFactory(subdistrict=org.subs["dongguan"])
 
-    @register_business_panel("cases.cases", order=45, visible=lambda actor: actor.role != "leadership")
-    def cases(actor, business, on):
+    @register_business_panel("sampling.results", order=45, visible=lambda actor: actor.role != "leadership")
+    def sampling(actor, business, on):
         return BusinessPanel(
-            title="行政处罚案件", total=1, unit="件", counts=[Count("在办", 1, "/cases/?business=x")],
-            rows=[Row(text=f"案件 {business.name}", url="/cases/1/")],
+            title="抽检结果", total=1, unit="批次", counts=[Count("不合格", 1, "/sampling/?business=x")],
+            rows=[Row(text=f"抽检 {business.name}", url="/sampling/1/")],
         )
 
     try:
         client.force_login(org.users.east)
         panels, page = _page(client, shop)
-        assert list(panels).index("cases.cases") == list(panels).index("inspections.documents") + 1
-        assert "行政处罚案件" in page and f"案件 {shop.name}" in page and 'href="/cases/?business=x"' in page
+        assert list(panels).index("sampling.results") == list(panels).index("inspections.documents") + 1
+        assert "抽检结果" in page and f"抽检 {shop.name}" in page and 'href="/sampling/?business=x"' in page
         client.force_login(org.users.leader)
-        assert "cases.cases" not in _page(client, shop)[0]
+        assert "sampling.results" not in _page(client, shop)[0]
     finally:
-        business_panels.unregister("cases.cases")
+        business_panels.unregister("sampling.results")
