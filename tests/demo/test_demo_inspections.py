@@ -24,6 +24,7 @@ from jianguan.inspections.selectors import campaign_checklist, overdue_findings
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, User
 
+from .case_checks import check_case_demo
 from .complaint_checks import check_complaint_demo
 from .spotcheck_checks import check_spotcheck_demo
 
@@ -90,6 +91,7 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
     assert "双随机、一公开" in demo
     check_spotcheck_demo(client)
     check_complaint_demo(client, demo)
+    check_case_demo(client, demo)
 
     # --if-empty leaves the district as it is.
     before = (Inspection.objects.count(), Finding.objects.count(), User.objects.count())

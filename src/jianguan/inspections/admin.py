@@ -11,7 +11,6 @@ from jianguan.core.admin import ReadOnlyAdmin
 from .models import (
     Attachment,
     CampaignChecklist,
-    CaseLead,
     Checklist,
     ChecklistItem,
     Document,
@@ -98,14 +97,6 @@ class DocumentAdmin(ReadOnlyAdmin):
     search_fields = ["=number", "=business__uscc", "business__name"]
     list_select_related = ["business", "inspection", "issued_by"]
     date_hierarchy = "issued_on"
-
-
-@admin.register(CaseLead)
-class CaseLeadAdmin(ReadOnlyAdmin):
-    list_display = ["opened_on", "business", "inspection", "finding", "opened_by", "taken_over"]
-    list_filter = ["taken_over"]
-    search_fields = ["=business__uscc", "business__name", "description"]
-    list_select_related = ["business", "inspection", "finding", "opened_by"]
 
 
 @admin.register(Sealing)

@@ -16,6 +16,6 @@ class InspectionsConfig(AppConfig):
         auditlog.register(models.Finding, exclude_fields=["version"])
         for model in (
             models.Checklist, models.ChecklistItem, models.CampaignChecklist, models.ItemResult, models.Amendment, models.Document,
-            models.RectificationReport, models.Recheck, models.CaseLead, models.Sealing, models.Attachment,
+            models.RectificationReport, models.Recheck, models.Sealing, models.Attachment,
         ):
             auditlog.register(model)

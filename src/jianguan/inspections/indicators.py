@@ -25,6 +25,8 @@ device is listed once. 出动执法人员人次 is a sum; its drill-down lists t
 
 from django.db.models import Min, Q
 
+from jianguan.cases.choices import LeadSource
+from jianguan.cases.models import Lead
 from jianguan.core.indicators import Column, Dimension, Indicator, register
 from jianguan.core.periods import Params
 from jianguan.equipment.models import Equipment
@@ -36,7 +38,7 @@ from .choices import (
     DocumentKind,
     FindingStatus,
 )
-from .models import CaseLead, Document, Finding, Inspection, Sealing
+from .models import Document, Finding, Inspection, Sealing
 
 # The campaign parameter (registered, and its code checked, by campaigns/indicators.py).
 CAMPAIGN = ("campaign",)
@@ -112,10 +114,10 @@ DOCUMENT_COLUMNS = (
 CASE_LEAD_COLUMNS = (
     Column("当事单位", "business.name"),
     Column("所属街道", "subdistrict.name"),
-    Column("移交日期", "opened_on"),
-    Column("线索内容", "description"),
-    Column("来源检查", "inspection.number"),
-    Column("已被案件模块接收", "taken_over"),
+    Column("移交日期", "received_on"),
+    Column("线索内容", "summary"),
+    Column("来源", "source_label"),
+    Column("处理状态", "get_status_display"),
 )
 SEALING_COLUMNS = (
     Column("设备注册代码", "equipment.reg_code"),
@@ -145,7 +147,8 @@ def _documents():
 
 
 def _case_leads():
-    return CaseLead.objects.select_related("business", "subdistrict", "inspection")
+    """The leads that inspections handed over (those from complaints are counted by complaints)."""
+    return Lead.objects.filter(source=LeadSource.INSPECTION).select_related("business", "subdistrict")
 
 
 def _sealings():
@@ -331,7 +334,7 @@ _figure(
 )
 _figure(
     "case_leads.opened", "移交立案线索", "条", "移交日期在统计期间内的立案线索条数（由检查或隐患升级处置移交）。",
-    uses="period", source="inspections.case_lead", queryset=_case_leads, where=_in_period("opened_on"),
+    uses="period", source="inspections.case_lead", queryset=_case_leads, where=_in_period("received_on"),
     columns=CASE_LEAD_COLUMNS,
 )
 _figure(
@@ -429,6 +432,6 @@ _figure(
 _figure(
     "campaign.case_leads", "移交立案线索", "条", f"{_C}检查（含隐患升级处置）移交的立案线索条数。",
     uses="as_of", source="inspections.campaign_case_lead", queryset=_case_leads,
-    where=lambda p: Q(inspection__campaign__code=p.campaign, opened_on__lte=p.as_of),
+    where=lambda p: Q(campaign__code=p.campaign, received_on__lte=p.as_of),
     columns=CASE_LEAD_COLUMNS, requires=CAMPAIGN,
 )

@@ -250,24 +250,6 @@ class Recheck(models.Model):
         ordering = ["finding", "date"]
 
 
-class CaseLead(models.Model):
-    """A simple lead that the cases module will take over (立案线索)."""
-
-    business = models.ForeignKey(Business, verbose_name="当事单位", on_delete=models.PROTECT, related_name="case_leads")
-    subdistrict = models.ForeignKey(Subdistrict, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
-    inspection = models.ForeignKey(Inspection, verbose_name="来源检查", null=True, blank=True, on_delete=models.PROTECT, related_name="case_leads")
-    finding = models.ForeignKey(Finding, verbose_name="来源问题", null=True, blank=True, on_delete=models.PROTECT, related_name="case_leads")
-    opened_on = models.DateField("移交日期")
-    description = models.TextField("线索内容")
-    opened_by = models.ForeignKey(USER, verbose_name="移交人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    taken_over = models.BooleanField("已被案件模块接收", default=False)
-
-    class Meta:
-        verbose_name = "立案线索"
-        verbose_name_plural = "立案线索"
-        ordering = ["-opened_on", "id"]
-
-
 class Sealing(models.Model):
     """查封 of a device; lifted only by filling in the unsealing part (解除查封)."""
 

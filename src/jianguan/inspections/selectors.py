@@ -14,7 +14,7 @@ from jianguan.org.models import User
 from jianguan.org.selectors import scope_q
 
 from .choices import FindingStatus
-from .models import CampaignChecklist, CaseLead, Checklist, Document, Finding, Inspection, Sealing
+from .models import CampaignChecklist, Checklist, Document, Finding, Inspection, Sealing
 
 INSPECTION_FILTERS = {
     "kind": "kind",
@@ -99,10 +99,6 @@ def equipment_task_queue(*, actor: User) -> QuerySet[FollowUpTask]:
 
 def document_list(*, actor: User) -> QuerySet[Document]:
     return Document.objects.filter(scope_q(actor=actor)).select_related("business", "inspection").order_by("-issued_on", "-id")
-
-
-def case_lead_list(*, actor: User) -> QuerySet[CaseLead]:
-    return CaseLead.objects.filter(scope_q(actor=actor)).select_related("business", "finding", "inspection").order_by("-opened_on")
 
 
 def sealing_list(*, actor: User) -> QuerySet[Sealing]:

@@ -5,6 +5,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.cases.choices import LeadSource
+from jianguan.cases.models import Lead
+from jianguan.cases.services import lead_open
 from jianguan.core import documents
 from jianguan.core.deadlines import tracked_deadline, unregister_provisional
 from jianguan.core.documents.models import IssuedDocument
@@ -25,7 +28,7 @@ from ..choices import (
     InspectionStatus,
 )
 from ..documents import document_context
-from ..models import CaseLead, Document, Finding, Inspection, Recheck, RectificationReport, Sealing
+from ..models import Document, Finding, Inspection, Recheck, RectificationReport, Sealing
 from ..rules import can_transition_finding
 from .common import check_version, check_writer, save
 from .inspections import attachment_add, inspection_create
@@ -226,10 +229,12 @@ def finding_escalate(
     with acting(actor, ip):
         save(finding)
         if escalation == Escalation.CASE_LEAD:
-            save(CaseLead(
-                business=finding.business, subdistrict=finding.subdistrict, inspection=finding.inspection, finding=finding,
-                opened_on=on, description=f"{finding.description}\n移交理由：{reason.strip()}", opened_by=actor,
-            ))
+            lead_open(
+                actor=actor, source=LeadSource.INSPECTION, received_on=on, business=finding.business,
+                subdistrict=finding.subdistrict, summary=f"{finding.description}\n移交理由：{reason.strip()}",
+                source_ref=f"inspections.finding:{finding.pk}", source_label=f"检查 {finding.inspection.number} 发现的问题",
+                campaign=finding.inspection.campaign, ip=ip,
+            )
         elif escalation == Escalation.SEAL:
             sealing_create(actor=actor, equipment=finding.equipment, finding=finding, on=on, reason=reason, ip=ip)
         else:
@@ -240,18 +245,16 @@ def finding_escalate(
 
 
 @transaction.atomic
-def case_lead_open(*, actor: User, inspection: Inspection, description: str, on: dt.date, ip: str | None = None) -> CaseLead:
+def case_lead_open(*, actor: User, inspection: Inspection, description: str, on: dt.date, ip: str | None = None) -> Lead:
     """A lead straight from an inspection (result 立案线索), without a finding."""
     check_writer(actor, inspection.subdistrict)
     if not (description or "").strip():
         raise DomainError("description_required", "请填写线索内容", {"field": "description"})
-    lead = CaseLead(
-        business=inspection.business, subdistrict=inspection.subdistrict, inspection=inspection, opened_on=on,
-        description=description.strip(), opened_by=actor,
+    return lead_open(
+        actor=actor, source=LeadSource.INSPECTION, received_on=on, business=inspection.business,
+        subdistrict=inspection.subdistrict, summary=description.strip(), source_ref=f"inspections.inspection:{inspection.pk}",
+        source_label=f"检查 {inspection.number}", campaign=inspection.campaign, ip=ip,
     )
-    with acting(actor, ip):
-        save(lead)
-    return lead
 
 
 @transaction.atomic
