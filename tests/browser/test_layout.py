@@ -10,6 +10,9 @@ import datetime as dt
 
 import pytest
 
+from jianguan.cases.choices import LeadSource
+from jianguan.cases.models import CaseCategory
+from jianguan.cases.services import case_file, lead_open
 from jianguan.complaints.choices import Channel, Kind
 from jianguan.complaints.services.intake import complaint_receive
 from jianguan.demo.district import DEMO_PASSWORD, build_businesses, build_org
@@ -33,6 +36,7 @@ PAGES = (
     "/spotchecks/plans/", "/spotchecks/objects/", "/complaints/", "/complaints/records/", "/complaints/new/", "/complaints/{complaint}/",
     "/reports/", "/reports/?template=work_summary&period=2026H1", "/reports/indicators/", "/reports/templates/",
     "/reports/snapshots/", "/org/password/",
+    "/cases/", "/cases/leads/", "/cases/leads/new/", "/cases/simple/", "/cases/{case}/", "/cases/leads/{lead}/",
 )
 PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/")
 
@@ -65,9 +69,17 @@ def district(transactional_db):
         content="在该店购买的电热水壶使用三天后无法加热，商家拒绝退换，要求按三包规定退货并赔偿。" * 3,
         amount="199.00", complainant_name="张三", complainant_phone="13812341234",
     )
+    # A pending lead and a filed case (its forms, evidence and clock) in the same station.
+    lead = lead_open(actor=team[0], source=LeadSource.TRANSFER, received_on=dt.date(2026, 9, 2), business=business,
+                     summary="卫健部门移送：该店疑似销售未经注册的医疗器械，" * 3, source_label="卫健移〔2026〕5号")
+    filed = lead_open(actor=team[0], source=LeadSource.INSPECTION, received_on=dt.date(2026, 9, 1), business=business,
+                      summary="现场检查发现销售过期食品")
+    case = case_file(actor=team[0], filed_on=dt.date(2026, 9, 3), category=CaseCategory.objects.get(code="food"),
+                     cause="销售超过保质期的食品案", officers=team, approved_by="王局长", lead_pk=filed.pk,
+                     lead_version=filed.version)
     return {
         "business": business.pk, "device": device.pk, "inspection": inspection.pk,
-        "finding": inspection.findings.get().pk, "complaint": complaint.pk,
+        "finding": inspection.findings.get().pk, "complaint": complaint.pk, "case": case.pk, "lead": lead.pk,
     }
 
 
