@@ -646,3 +646,24 @@ def test_filing_links_the_case_to_a_campaign_the_lead_named(client, org, shops, 
     case = Case.objects.get(lead=lead)
     assert resp.status_code == 302 and list(case.campaigns.all()) == [iron]
     assert "铁拳行动" in html(client.get(f"/cases/{case.pk}/"))
+
+
+def test_the_case_ledger_is_exported_from_the_list_as_the_user_sees_it(client, org, docket, person_case):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(org.users.east)
+    page = html(client.get("/cases/"))
+    assert 'id="export-link"' in page and 'href="/imports/cases/"' in page
+    resp = client.get("/cases/export/")
+    assert resp.status_code == 200 and "attachment" in resp["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    numbers = {r[0] for r in rows[1:]}
+    assert docket["later"].number in numbers and docket["west"].number not in numbers  # the station's own
+    assert "张三丰" not in str(rows) and "张**" in str(rows)  # not an officer of that case
+    csv = client.get("/cases/export/", {"format": "csv"})
+    assert csv["Content-Disposition"].endswith('.csv"') or ".csv" in csv["Content-Disposition"]
+    client.force_login(org.users.leader)
+    assert 'href="/imports/cases/"' not in html(client.get("/cases/")) and client.get("/cases/export/").status_code == 200

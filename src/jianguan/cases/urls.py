@@ -9,6 +9,7 @@ app_name = "cases"
 urlpatterns = [
     path("", case_pages.case_list, name="list"),
     path("simple/", case_pages.simple_new, name="simple"),
+    path("export/", case_pages.ledger_export, name="export"),
     path("leads/", leads.lead_inbox, name="leads"),
     path("leads/new/", leads.lead_new, name="lead_new"),
     path("leads/<int:pk>/", leads.lead_detail, name="lead"),

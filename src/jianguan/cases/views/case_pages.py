@@ -3,6 +3,9 @@ case's page — the clock, the respondent, the timeline of steps, evidence, susp
 decision and its execution, and the forms of the steps allowed now."""
 
 import io
+import os
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -11,6 +14,7 @@ from django.shortcuts import redirect, render
 from jianguan.businesses.models import Business
 from jianguan.core import documents as engine
 from jianguan.core.errors import DomainError, NotFound
+from jianguan.core.importing import run_export
 from jianguan.core.middleware import client_ip
 from jianguan.core.panels import due_soon_until
 from jianguan.org.choices import Role
@@ -20,6 +24,7 @@ from .. import selectors, services
 from ..choices import CaseStatus, PenaltyKind, Procedure
 from ..forms import SimpleForm
 from ..models import Case, CaseCategory
+from ..resources import CASE_LEDGER
 from .case_steps import CASE_STEPS
 from .common import (
     CASE_BADGE,
@@ -178,3 +183,18 @@ def simple_new(request):
         return render(request, "cases/simple_new.html", {"form": form, "error": exc, "tab": "cases"}, status=status_of(exc))
     messages.success(request, f"已登记简易程序处罚决定 {case.number}，请于 {case.record_due:%Y-%m-%d} 前备案。")
     return redirect("cases:detail", case.pk)
+
+
+def ledger_export(request):
+    """导出台账: every case this user may see (their jurisdiction), in the ledger's columns with the
+    decision deadline and its nature, a person's name masked unless permitted; formula-safe (core)."""
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    fd, name = tempfile.mkstemp(suffix=f".{fmt}")
+    os.close(fd)
+    path = Path(name)
+    try:
+        run_export(CASE_LEDGER, path, actor=request.user)
+        handle = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)  # the open handle keeps the data until the response is sent
+    return FileResponse(handle, as_attachment=True, filename=f"行政处罚案件台账_{today():%Y%m%d}.{fmt}")
