@@ -522,6 +522,15 @@ def test_a_case_walked_from_filing_to_closing_on_its_page(client, org, shops):
     assert 'id="decision-summary">警告、罚款<' in page and case.decision_number in page
     assert "行政处罚决定书" in re.search(r'<section class="card" id="documents">.*?</section>', page, re.S).group(0)
 
+    # 公示 (a fine above the light limit: shown 3 years), refused before the decision's date.
+    assert "publish" in offered(client, case)
+    resp = step(client, case, "publish", on="2026-08-20")
+    assert resp.status_code == 400 and "早于" in resp.content.decode()
+    assert step(client, case, "publish", on="2026-08-26").status_code == 302
+    case.refresh_from_db()
+    assert case.published_on == dt.date(2026, 8, 26) and case.publish_until == dt.date(2029, 8, 26)
+    assert "publish" not in offered(client, case) and {"withdraw", "end-early"} <= offered(client, case)
+
     # 送达, 缴款, 结案.
     assert step(client, case, "serve", method="直接送达", served_on="2026-08-25").status_code == 302
     resp = step(client, case, "payment", amount="9000", paid_on="2026-09-01")
@@ -532,10 +541,10 @@ def test_a_case_walked_from_filing_to_closing_on_its_page(client, org, shops):
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closed_on == dt.date(2026, 9, 2)
     page = html(client.get(f"/cases/{case.pk}/"))
-    assert 'id="steps"' not in page and 'id="payment">2026-09-01 缴纳 5000.00 元' in page
+    assert offered(client, case) == {"withdraw", "end-early"} and 'id="payment">2026-09-01 缴纳 5000.00 元' in page
     kinds = list(CaseStep.objects.filter(case=case).values_list("kind", flat=True))
     for kind in ("filed", "investigation", "suspension", "resumption", "extension", "review", "notice", "statement",
-                 "decision", "service", "payment", "closing"):
+                 "decision", "publication", "service", "payment", "closing"):
         assert kind in kinds, kind
 
 

@@ -26,6 +26,7 @@ from .choices import (
     TransferTarget,
 )
 from .models import CaseCategory, Evidence
+from .publication_rules import ATTESTED_CONDITIONS
 
 DATE_ERRORS = {"required": "请填写日期", "invalid": "日期无法识别，请写成 2026-11-25"}
 VERSION_ERRORS = {"required": "页面已过期，请刷新后重试", "invalid": "页面已过期，请刷新后重试"}
@@ -445,3 +446,23 @@ class SimpleForm(CaseForm):
         self.fields["subdistrict"].queryset = scope.select_related("station").order_by("station__code", "code")
         self.fields["officers"].queryset = officer_choices(self.actor)
         self.initial.setdefault("source", LeadSource.INSPECTION)
+
+
+class PublishForm(CaseForm):
+    on = date_field("公示日期", help_text="须在作出决定之日起20个工作日内公示")
+
+
+class WithdrawForm(CaseForm):
+    revoked_on = date_field("决定撤销（变更、确认违法或无效）日期")
+    on = date_field("撤下日期", help_text="须在决定撤销之日起3个工作日内撤下")
+    reason = text_area("撤下理由", required=True, rows=2)
+    approved_by = text_field("审批人", max_length=50, required=True)
+
+
+class EndEarlyForm(CaseForm):
+    on = date_field("停止公示日期")
+    reason = text_area("停止公示理由（信用修复申请）", required=True, rows=2)
+    approved_by = text_field("审批人", max_length=50, required=True)
+    attested = forms.MultipleChoiceField(
+        label="经核实", choices=list(ATTESTED_CONDITIONS.items()), required=False, widget=forms.CheckboxSelectMultiple,
+    )

@@ -4,7 +4,9 @@ spare people forms that would be refused anyway."""
 
 from .. import forms as f
 from .. import services
-from ..choices import CaseStatus, Procedure
+from ..choices import CaseStatus, Procedure, PublicationStatus
+from ..publication_rules import publication_required
+from ..services import publication
 from .steps import Step
 
 
@@ -127,6 +129,17 @@ CASE_STEPS: tuple[Step, ...] = (
     Step("close", "结案", f.CloseForm, _call(services.case_close),
          lambda c: "已结案。", lambda u, c: c.status in (CaseStatus.SERVED, CaseStatus.EXECUTING) and c.executed_on is not None,
          anchor="execution"),
+    # --- 公示（总局令第45号）
+    Step("publish", "公示", f.PublishForm, _call(publication.publication_publish),
+         lambda c: f"已公示，公示至 {_due(c.publish_until)}。",
+         lambda u, c: c.decided_on is not None and not c.published_on and publication_required(
+             procedure=c.procedure, penalty_kinds=c.penalty_kinds, exempt=c.exempt), anchor="publication",
+         hint="警告、通报批评和较低数额罚款公示3个月，其他处罚公示3年。"),
+    Step("withdraw", "撤下公示", f.WithdrawForm, _call(publication.publication_withdraw),
+         lambda c: "公示信息已撤下。", lambda u, c: c.publication_status == PublicationStatus.SHOWN, anchor="publication",
+         danger=True, hint="行政处罚决定被依法变更、撤销、确认违法或确认无效的，3个工作日内撤下。"),
+    Step("end-early", "提前停止公示", f.EndEarlyForm, _call(publication.publication_end_early),
+         lambda c: "已提前停止公示。", lambda u, c: c.publication_status == PublicationStatus.SHOWN, anchor="publication"),
     Step("record", "简易程序备案", f.RecordForm, _call(services.case_simple_record),
          lambda c: "已备案。", lambda u, c: c.procedure == Procedure.SIMPLE and not c.recorded_on),
     Step("transfer", "移送", f.CaseTransferForm, _call(services.case_transfer),
