@@ -192,11 +192,16 @@ def test_not_filing_needs_an_enumerated_reason(client, org, shops, east_team):
     page = html(resp)
     for _value, label in NoPenaltyReason.choices:
         assert label in page
-    resp = post_step(client, lead, "not-file", on="2026-09-14", reason=NoPenaltyReason.FIRST_MINOR)
+    resp = post_step(client, lead, "not-file", on="2026-09-14", reason=NoPenaltyReason.FIRST_MINOR, approved_by="王局长")
     assert resp.status_code == 400 and "早于受理日期" in field_errors(resp, "not-file_on")
     resp = post_step(client, lead, "not-file", on=TODAY.isoformat(), reason=NoPenaltyReason.FIRST_MINOR, note="首次违法，已改正")
+    assert resp.status_code == 400 and "审批人" in field_errors(resp, "not-file_approved_by")
+    resp = post_step(client, lead, "not-file", on=TODAY.isoformat(), reason=NoPenaltyReason.FIRST_MINOR, note="首次违法，已改正",
+                     approved_by="王局长")
     assert resp.status_code == 302
     lead.refresh_from_db()
+    approval = IssuedDocument.objects.get(owner_ref=f"cases.lead:{lead.pk}")
+    assert approval.context["approved_by"] == "王局长"
     assert (lead.status, lead.not_filed_reason, lead.decision_note) == (LeadStatus.NOT_FILED, NoPenaltyReason.FIRST_MINOR, "首次违法，已改正")
     page = html(client.get(f"/cases/leads/{lead.pk}/"))
     assert "初次违法且危害后果轻微并及时改正" in page and 'id="form-not-file"' not in page
@@ -252,7 +257,7 @@ def test_leadership_reads_but_gets_no_forms(client, org, shops):
     page = html(client.get(f"/cases/leads/{lead.pk}/"))
     assert 'id="steps"' not in page and 'id="read-only"' in page
     assert 'id="lead-new-link"' not in html(client.get("/cases/leads/"))
-    resp = post_step(client, lead, "not-file", on=TODAY.isoformat(), reason=NoPenaltyReason.NO_VIOLATION)
+    resp = post_step(client, lead, "not-file", on=TODAY.isoformat(), reason=NoPenaltyReason.NO_VIOLATION, approved_by="王局长")
     assert resp.status_code == 403 and "只读" in html(resp)
     lead.refresh_from_db()
     assert lead.status == LeadStatus.PENDING

@@ -162,6 +162,7 @@ class NotFileForm(CaseForm):
 
     reason = choice_field("不予立案理由", NoPenaltyReason.choices, widget=forms.RadioSelect, blank="")
     note = text_area("核查意见", rows=3)
+    approved_by = text_field("审批人", max_length=50, required=True, help_text="批准不予立案的负责人，写入不予立案审批表")
     on = date_field("决定日期")
 
 

@@ -46,12 +46,8 @@ def respondent_fields(*, business: Business | None, name: str = "", kind: str = 
     if business is not None:
         return {"business": business, "respondent_kind": RespondentKind.ORGANISATION, "respondent_name": business.name,
                 "respondent_uscc": business.uscc, "respondent_id_no": "", "subdistrict": subdistrict or business.subdistrict}
-    name = require_text(name, "respondent_name", "当事人名称")
-    kind = kind or (RespondentKind.PERSON if id_no and not uscc else RespondentKind.ORGANISATION)
-    if kind not in RespondentKind.values:
-        raise DomainError("invalid_respondent_kind", f"当事人类型“{kind}”不存在", {"field": "respondent_kind"})
     uscc = (uscc or "").strip().upper()
-    if uscc:
+    if uscc:  # a registered business given by its code alone is that business
         try:
             uscc = uscc_std.validate(uscc)
         except Exception:
@@ -59,6 +55,10 @@ def respondent_fields(*, business: Business | None, name: str = "", kind: str = 
         registered = Business.objects.filter(uscc=uscc).first()
         if registered is not None:
             return respondent_fields(business=registered, subdistrict=subdistrict)
+    name = require_text(name, "respondent_name", "当事人名称")
+    kind = kind or (RespondentKind.PERSON if id_no and not uscc else RespondentKind.ORGANISATION)
+    if kind not in RespondentKind.values:
+        raise DomainError("invalid_respondent_kind", f"当事人类型“{kind}”不存在", {"field": "respondent_kind"})
     return {"business": None, "respondent_kind": kind, "respondent_name": name, "respondent_uscc": uscc,
             "respondent_id_no": (id_no or "").strip().upper(), "subdistrict": subdistrict}
 
