@@ -86,7 +86,7 @@ def lead_open(*, actor: User | None, source: str, received_on: dt.date, summary:
 
 
 def _locked(pk: int, version: int | None, actor: User | None) -> Lead:
-    lead = Lead.objects.select_for_update().select_related("subdistrict").get(pk=pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("subdistrict").get(pk=pk)
     check_writer(actor, lead.subdistrict)
     check_version(lead, version)
     if lead.status != LeadStatus.PENDING:

@@ -60,7 +60,7 @@ def _not_future(on: dt.date, field: str, label: str) -> None:
 
 
 def _locked(pk: int, version: int | None, actor: User | None) -> Case:
-    case = Case.objects.select_for_update().select_related("subdistrict").get(pk=pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("subdistrict").get(pk=pk)
     check_writer(actor, case.subdistrict)
     check_version(case, version)
     return case
