@@ -4,9 +4,11 @@ and last days count, the days around them do not."""
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Sum
 
 from jianguan.cases.choices import (
@@ -411,3 +413,11 @@ def test_a_campaigns_cases_and_penalties(world, org):
         assert (drilldown("campaign.penalty_amount", p).aggregate(t=Sum("penalty"))["t"] or 0) == values["campaign.penalty_amount"]
     both = compute(keys, Params.build(as_of=D(2026, 12, 31), campaign="SP2026"))["campaign.cases_filed"]
     assert both == len(cases[::6])
+    # The campaign's own report says what it filed and the money, as its figures say.
+    out = StringIO()
+    call_command("report", "campaign_report", "--campaign", "TQ2026", "--as-of", "2026-09-30", "--format", "md",
+                 "--no-snapshot", stdout=out)
+    p = Params.build(period="2025", as_of=D(2026, 9, 30), campaign="TQ2026")
+    values = compute(keys, p)
+    money = (Decimal(values["campaign.penalty_amount"]) / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert f"立案查处案件{values['campaign.cases_filed']}件" in out.getvalue() and f"罚没款{money}万元" in out.getvalue()
