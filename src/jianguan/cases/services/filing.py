@@ -97,9 +97,8 @@ def case_file(*, actor: User | None, filed_on: dt.date, category: CaseCategory, 
     approved_by = require_text(approved_by, "approved_by", "立案审批人")
     with acting(actor, ip):
         case.number = next_document_number("case", filed_on.year)
-        set_decision_due(case)
         save(case)
-        set_decision_due(case)  # now with its pk, so a provisional date is registered against it
+        set_decision_due(case)  # once the case has its pk, so that a provisional date is registered against it
         case.save(update_fields=["decision_due", "decision_due_provisional"])
         case.officers.set(officers)
         if campaigns:
