@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jianguan.inspections",
     "jianguan.spotchecks",
     "jianguan.complaints",
+    "jianguan.sampling",
     "jianguan.demo",
     "jianguan.reports",
 ]

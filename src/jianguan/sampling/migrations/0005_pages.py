@@ -1,0 +1,7 @@
+# Reserved for the pages work of issue 14 (left empty when that work needs no schema change).
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("sampling", "0004_indicators")]
+    operations = []
