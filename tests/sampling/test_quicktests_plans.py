@@ -68,3 +68,24 @@ def test_a_plan_per_department_and_year_with_targets(org):
         plan_save(actor=org.users.east, year=2027, department=food, title="t", batches=1)
     with pytest.raises(DomainError, match="不是业务科室"):
         plan_save(actor=None, year=2027, department=org.east, title="t", batches=1)
+
+
+def test_samples_and_quick_tests_count_toward_a_campaign_within_its_dates(org):
+    from jianguan.campaigns.models import Campaign
+    from jianguan.campaigns.services import campaign_update
+
+    from .factories import sampled
+
+    festival = Campaign.objects.create(code="JR2026", name="中秋国庆节日市场食品安全专项", start=D(2026, 9, 10), end=D(2026, 10, 10),
+                                       lead_department=org.dept)
+    with pytest.raises(DomainError, match="不在专项行动") as err:
+        sampled(org, sampled_on=D(2026, 9, 1), campaign=festival)
+    assert err.value.extra["field"] == "campaign"
+    sample = sampled(org, sampled_on=D(2026, 9, 20), campaign=festival)
+    quicktest_record(actor=None, tested_on=D(2026, 10, 1), place="东关农贸市场", product="月饼", item="非法添加",
+                     result=QuickTestResult.NEGATIVE, campaign=festival)
+    with pytest.raises(DomainError, match="快检记录"):  # the quick test of 10-01 would fall outside
+        campaign_update(actor=None, pk=festival.pk, version=festival.version, end=D(2026, 9, 30))
+    with pytest.raises(DomainError, match="抽样记录"):
+        campaign_update(actor=None, pk=festival.pk, version=festival.version, start=D(2026, 9, 25))
+    assert sample.campaign == festival

@@ -56,6 +56,13 @@ def business_fields(*, business: Business | None, name: str = "", uscc: str = ""
             f"{prefix}_uscc": uscc, "subdistrict": subdistrict}
 
 
+def check_campaign(campaign, day, what: str) -> None:
+    """A record counts toward a campaign only when it falls within the campaign's dates."""
+    if campaign is not None and not (campaign.start <= day <= campaign.end):
+        raise DomainError("campaign_period", f"{what} {day} 不在专项行动“{campaign.name}”的期间（{campaign.start} 至 {campaign.end}）内",
+                          {"field": "campaign"})
+
+
 def set_clocks(sample: Sample, *, calendar: WorkingCalendar | None = None) -> None:
     """Compute every clock of the sample from its dates and the rules in force, and its disposal status;
     clocks in a year whose calendar is not known are registered as provisional (暂定). The sample must

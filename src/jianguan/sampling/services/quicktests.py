@@ -13,7 +13,7 @@ from jianguan.org.models import Subdistrict, User
 
 from ..choices import QuickTestMode, QuickTestResult, SamplingType
 from ..models import QuickTest
-from .common import business_fields, check_writer, require_text, save
+from .common import business_fields, check_campaign, check_writer, require_text, save
 
 
 @transaction.atomic
@@ -29,6 +29,7 @@ def quicktest_record(*, actor: User | None, tested_on: dt.date, place: str, prod
     fields = business_fields(business=business, name=place, uscc=business_uscc, subdistrict=subdistrict)
     fields.pop("business_name")
     check_writer(actor, fields["subdistrict"])
+    check_campaign(campaign, tested_on, "检测日期")
     test = QuickTest(tested_on=tested_on, mode=mode, place=place, product=require_text(product, "product", "样品名称"),
                      item=require_text(item, "item", "检测项目"), result=result, campaign=campaign, note=note.strip(),
                      imported=imported, created_by=actor, **fields)

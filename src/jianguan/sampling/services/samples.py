@@ -19,6 +19,7 @@ from ..rules import conclusions_allowed
 from .common import (
     CLOCK_FIELDS,
     business_fields,
+    check_campaign,
     check_version,
     check_writer,
     clean_uscc,
@@ -63,6 +64,7 @@ def sample_record(*, actor: User | None, number: str, sampled_on: dt.date, sampl
         raise DomainError("invalid_sampling_type", f"抽检类型“{sampling_type}”不存在", {"field": "sampling_type"})
     fields = business_fields(business=business, name=business_name, uscc=business_uscc, subdistrict=subdistrict)
     check_writer(actor, fields["subdistrict"])
+    check_campaign(campaign, sampled_on, "抽样日期")
     if sent_on is not None:
         not_before(sent_on, sampled_on, "sent_on", "送检日期", "抽样日期")
     sample = Sample(
