@@ -15,6 +15,7 @@ urlpatterns = [
     path("spotchecks/", include("jianguan.spotchecks.urls")),
     path("complaints/", include("jianguan.complaints.urls")),
     path("cases/", include("jianguan.cases.urls")),
+    path("sampling/", include("jianguan.sampling.urls")),
     path("org/", include("jianguan.org.urls")),
     path("reports/", include("jianguan.reports.urls")),
     path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
