@@ -21,6 +21,7 @@ urlpatterns = [
     path("public/spotchecks/", include("jianguan.spotchecks.public_urls")),
     path("public/complaints/", include("jianguan.complaints.public_urls")),
     path("public/penalties/", include("jianguan.cases.public_urls")),
+    path("public/sampling/", include("jianguan.sampling.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
