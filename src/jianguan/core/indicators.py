@@ -18,7 +18,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from .errors import DomainError
 from .periods import Params, Scope
 
-UNITS = ("户", "户次", "家", "台", "起", "批次", "件", "元", "%", "条", "人次", "次", "项", "份", "个", "名")
+RATIOS = ("rate", "per_thousand")
+UNITS = ("批次/千人", "户", "户次", "家", "台", "起", "批次", "件", "元", "%", "条", "人次", "次", "项", "份", "个", "名")
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,14 @@ class Indicator:
     # (a spot-check plan, a name list): every scope counts all of them, and the definition says so.
     scope_field: str = "subdistrict"
     dimension: Dimension | None = None
-    aggregate: str = "count"  # count | sum | rate
+    # count | sum | rate (numerator ÷ denominator × 100) | per_thousand (numerator ÷ population × 1000, the
+    # population being the rule `denominator` for the report's scope, see `population`). A rate with a
+    # dimension is computed part by part over its numerator's and denominator's parts (same dimension).
+    aggregate: str = "count"
     sum_field: str = ""
     distinct_field: str = ""  # count distinct values of this field instead of records (e.g. operators)
     numerator: str = ""  # rates: the indicators divided
-    denominator: str = ""
+    denominator: str = ""  # rates: the indicator divided by; per_thousand: the population rule's key
     columns: tuple[Column, ...] = field(default_factory=tuple)
     # A cheap, index-friendly superset of `condition` (e.g. a date range). When every figure of a pass
     # has one, the pass reads only the rows they admit instead of the whole table.
@@ -81,10 +85,14 @@ class Indicator:
 
     @property
     def is_rate(self) -> bool:
-        return self.aggregate == "rate"
+        """A ratio computed from other figures (a rate, a per-thousand figure): it drills into its
+        numerator's records."""
+        return self.aggregate in RATIOS
 
     @property
     def depends_on(self) -> tuple[str, ...]:
+        if self.aggregate == "per_thousand":
+            return (self.numerator,)  # the denominator is a rule, not a figure
         if self.is_rate:
             return (self.numerator, self.denominator)
         if self.derived:
@@ -138,6 +146,8 @@ def register(indicator: Indicator) -> Indicator:
         raise ValueError(f"{indicator.key}: unknown unit {indicator.unit}")
     if indicator.is_rate != bool(indicator.numerator and indicator.denominator):
         raise ValueError(f"{indicator.key}: a rate needs a numerator and a denominator, nothing else does")
+    if indicator.aggregate == "per_thousand" and indicator.dimension is not None:
+        raise ValueError(f"{indicator.key}: a per-thousand figure has one population, so no parts")
     if indicator.key.startswith("campaign.") and "campaign" not in indicator.requires:
         raise ValueError(f"{indicator.key}: a campaign's figure requires the campaign parameter")
     _REGISTRY[indicator.key] = indicator
@@ -207,10 +217,51 @@ def _aggregate(indicator: Indicator, params: Params, residual: bool = False):
     return Count("pk", filter=cond)
 
 
-def _rate(numerator, denominator) -> Decimal | None:
+def _rate(numerator, denominator, per: int = 100) -> Decimal | None:
     if not denominator:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (Decimal(numerator or 0) * per / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def population_key(key: str, scope: Scope) -> str:
+    """The rule holding the population of the report's area: `key` for the bureau's whole district,
+    `key.<station code>` for a station's, `key.<subdistrict code>` for a subdistrict's."""
+    return key if scope.kind == "bureau" else f"{key}.{scope.code}"
+
+
+def population(key: str, params: Params) -> int | None:
+    """The population of the report's scope in force on the period's last day (rule `population_key`);
+    None when no version is in force then or its value is not a positive number: the figure is then
+    left empty, never guessed."""
+    from .models import Rule  # models load after this registry
+    from .rules import parse_rule_value
+
+    rule_key = population_key(key, params.scope)
+    rule = Rule.objects.filter(key=rule_key, valid_from__lte=params.period.end).order_by("-valid_from").first()
+    if rule is None:
+        return None
+    try:
+        value = parse_rule_value(rule.value, rule.unit, rule_key)
+    except DomainError:
+        return None
+    return int(value) if value > 0 else None
+
+
+def _ratio(ind: Indicator, values: dict, params: Params) -> dict:
+    """A rate (× 100, and part by part when it has a dimension) or a per-thousand figure (× 1000 over
+    the population of the report's scope)."""
+    if ind.aggregate == "per_thousand":
+        return {ind.key: _rate(values[ind.numerator], population(ind.denominator, params), per=1000)}
+    out = {ind.key: _rate(values[ind.numerator], values[ind.denominator])}
+    if ind.dimension:
+        for part in (ind.numerator, ind.denominator):
+            if get_indicator(part).dimension != ind.dimension:
+                raise ValueError(f"{ind.key}: a rate by parts needs {part} broken down by the same dimension")
+        for _, label in ind.dimension.pairs():
+            out[dimension_key(ind.key, label)] = _rate(
+                values.get(dimension_key(ind.numerator, label)), values.get(dimension_key(ind.denominator, label))
+            )
+    return out
 
 
 def effective_params(params: Params, actor) -> Params:
@@ -250,7 +301,7 @@ def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | 
             pending.remove(ind)
     for ind in wanted:
         if ind.is_rate:
-            values[ind.key] = _rate(values[ind.numerator], values[ind.denominator])
+            values.update(_ratio(ind, values, params))
     return values
 
 

@@ -1,0 +1,453 @@
+"""Sampling figures: every value equals the same samples and quick tests counted directly in Python (by
+period, as-of date, station, subdistrict and part); every drill-down lists exactly the records counted;
+风险监测 stays out of 合格率; 处置率 and 逾期 around the 90-day deadline; 批次/千人 with and without a
+population; a campaign's samples and quick tests."""
+
+import datetime as dt
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from jianguan.campaigns.services import campaign_create
+from jianguan.core.errors import DomainError
+from jianguan.core.indicators import (
+    all_indicators,
+    column_value,
+    compute,
+    dimension_key,
+    drilldown,
+    get_indicator,
+)
+from jianguan.core.models import Rule
+from jianguan.core.periods import Params
+from jianguan.sampling import indicators as sampling_indicators
+from jianguan.sampling.choices import QUICKTEST_ITEMS, Conclusion, QuickTestResult, SamplingType
+from jianguan.sampling.models import BusinessFormat, FoodCategory, QuickTest, Sample
+from jianguan.sampling.services.common import set_clocks
+
+from ..factories import BusinessFactory
+from .factories import QuickTestFactory, SampleFactory, category, fmt
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+PREFIXES = ("sampling.", "quicktests.")
+KEYS = sorted(i.key for i in all_indicators() if i.key.startswith(PREFIXES))
+COUNTS = [k for k in KEYS if not get_indicator(k).is_rate]
+CAMPAIGN_KEYS = ["campaign.samples", "campaign.samples_unqualified", "campaign.quicktests", "campaign.quicktests_positive"]
+# Days around the third quarter of 2026: its edges, and the days just outside.
+EDGES = [D(2026, 6, 30), D(2026, 7, 1), D(2026, 9, 30), D(2026, 10, 1)]
+JUDGED_TYPES = (SamplingType.SUPERVISION, SamplingType.EVALUATION)
+FORMATS = ["超市", "农贸市场", "餐饮", "学校食堂", "生产"]
+CATEGORIES = ["蔬菜制品", "粮食加工品", "肉制品", "食用农产品", "乳制品"]
+ITEMS = [*QUICKTEST_ITEMS[:4], "克伦特罗"]  # the last one is not on the list: it counts as 其他
+
+
+START = D(2026, 3, 1)
+SINCE = D(2020, 1, 1)
+
+
+def _day(rng, span=290):
+    """Mostly spread over March–December 2026, often on one of the quarter's edges."""
+    return rng.choice(EDGES) if rng.random() < 0.3 else START + dt.timedelta(days=rng.randrange(span))
+
+
+@pytest.fixture
+def world(org):
+    """About 160 samples of every type and result (some unqualified, disposed in time, late or not at
+    all) and 60 quick tests, in both stations and without a subdistrict; some in a campaign."""
+    rng = random.Random(14)
+    subs = [*org.subs.values(), None]
+    businesses = {s: BusinessFactory(subdistrict=s) for s in subs if s is not None}
+    campaign = campaign_create(actor=org.users.dept, code="SP2026", name="校园食品安全专项行动", start=D(2026, 3, 1),
+                               end=D(2026, 12, 31), lead_department=org.dept)
+    for _ in range(160):
+        sub = rng.choice(subs)
+        place = {"business": businesses[sub]} if sub else {"business": None, "business_name": "外地某摊位", "subdistrict": None}
+        kind = rng.choice([SamplingType.SUPERVISION] * 3 + [SamplingType.RISK, SamplingType.EVALUATION])
+        sampled = _day(rng)
+        draw = rng.random()
+        if draw < 0.1:
+            conclusion = Conclusion.PENDING
+        elif draw < 0.55:
+            conclusion = Conclusion.QUALIFIED
+        else:
+            conclusion = Conclusion.PROBLEM if kind == SamplingType.RISK else Conclusion.UNQUALIFIED
+        report_on = None
+        if conclusion != Conclusion.PENDING:
+            report_on = rng.choice([sampled + dt.timedelta(days=rng.choice([12, 25, 40])), max(sampled, rng.choice(EDGES))])
+        sample = SampleFactory(
+            sampled_on=sampled, sampling_type=kind, conclusion=conclusion, report_on=report_on,
+            business_format=fmt(rng.choice(FORMATS)), food_category=category(rng.choice(CATEGORIES)),
+            campaign=campaign if rng.random() < 0.3 else None, **place,
+        )
+        if conclusion == Conclusion.UNQUALIFIED and rng.random() < 0.75:
+            # disposed well in time, on the deadline, a day late, or on one of the quarter's edges
+            sample.disposed_on = max(report_on, rng.choice([sample.disposal_due - dt.timedelta(days=rng.randrange(80)),
+                                                            sample.disposal_due, sample.disposal_due + dt.timedelta(days=1),
+                                                            rng.choice(EDGES)]))
+            set_clocks(sample)
+            sample.save()
+    for _ in range(60):
+        sub = rng.choice(subs)
+        QuickTestFactory(
+            tested_on=_day(rng), subdistrict=sub, business=businesses.get(sub) if rng.random() < 0.5 else None,
+            item=rng.choice(ITEMS), result=QuickTestResult.POSITIVE if rng.random() < 0.25 else QuickTestResult.NEGATIVE,
+            campaign=campaign if rng.random() < 0.3 else None,
+        )
+    return org
+
+
+# ---------------------------------------------------------------- the same figures in Python
+
+
+def _in(day, p: Params) -> bool:
+    return day is not None and p.period.start <= day <= p.period.end
+
+
+def _in_scope(record, p: Params) -> bool:
+    sub = record.subdistrict
+    if p.scope.kind == "station":
+        return sub is not None and sub.station.code == p.scope.code
+    if p.scope.kind == "subdistrict":
+        return sub is not None and sub.code == p.scope.code
+    return True
+
+
+def _item(test) -> str:
+    return test.item if test.item in QUICKTEST_ITEMS else "其他"
+
+
+def expected(p: Params) -> dict:
+    """Each counted figure's records and each part's: picked from every sample and quick test with the
+    definitions written out again."""
+    samples = [s for s in Sample.objects.select_related("subdistrict__station", "business_format", "food_category")
+               if _in_scope(s, p)]
+    tests = [t for t in QuickTest.objects.select_related("subdistrict__station") if _in_scope(t, p)]
+    sampled = [s for s in samples if _in(s.sampled_on, p)]
+    qualified = [s for s in sampled if s.conclusion == Conclusion.QUALIFIED and s.sampling_type in JUDGED_TYPES]
+    unqualified = [s for s in sampled if s.conclusion == Conclusion.UNQUALIFIED]
+    reported = [s for s in samples if s.conclusion == Conclusion.UNQUALIFIED and _in(s.report_on, p)]
+    period_tests = [t for t in tests if _in(t.tested_on, p)]
+
+    def fmt_of(s):
+        return s.business_format.name
+
+    def cat_of(s):
+        return s.food_category.name
+
+    out = {
+        "sampling.batches": (sampled, fmt_of),
+        "sampling.batches_by_category": (sampled, cat_of),
+        "sampling.batches_by_type": (sampled, lambda s: s.get_sampling_type_display()),
+        "sampling.qualified": (qualified, fmt_of),
+        "sampling.unqualified": (unqualified, fmt_of),
+        "sampling.judged": (qualified + unqualified, fmt_of),
+        "sampling.qualified_by_category": (qualified, cat_of),
+        "sampling.judged_by_category": (qualified + unqualified, cat_of),
+        "sampling.disposal_required": (reported, None),
+        "sampling.disposed_in_time": ([s for s in reported if s.disposed_on and s.disposed_on <= s.disposal_due], None),
+        "sampling.disposed": ([s for s in samples if s.conclusion == Conclusion.UNQUALIFIED and _in(s.disposed_on, p)], None),
+        "sampling.disposal_overdue": ([s for s in samples if s.conclusion == Conclusion.UNQUALIFIED and s.disposal_due < p.as_of
+                                       and (s.disposed_on is None or s.disposed_on > p.as_of)], None),
+        "quicktests.count": (period_tests, _item),
+        "quicktests.positive": ([t for t in period_tests if t.result == QuickTestResult.POSITIVE], _item),
+    }
+    values = {}
+    for key, (records, part_of) in out.items():
+        values[key] = len(records)
+        if part_of:
+            for _, label in get_indicator(key).dimension.pairs():
+                values[dimension_key(key, label)] = sum(1 for r in records if part_of(r) == label)
+    return {"values": values, "records": {k: v[0] for k, v in out.items()}}
+
+
+def _rate(numerator, denominator, per=100):
+    return None if not denominator else (Decimal(numerator) * per / denominator).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+PARAMS = [
+    {"period": "2026Q3"},
+    {"period": "2026Q3", "scope": "station:S1"},
+    {"period": "2026Q3", "scope": "station:S2"},
+    {"period": "2026Q3", "scope": "subdistrict:370102003"},
+    {"period": "2026-09", "as_of": "2026-09-15"},
+    {"period": "2026-07-01..2026-07-01", "as_of": "2026-10-01"},
+    {"period": "2026"},
+    {"as_of": "2027-03-01"},
+]
+
+
+@pytest.mark.parametrize("given", PARAMS)
+def test_every_figure_equals_its_records_counted_directly(world, given):
+    p = Params.build(**given)
+    want = expected(p)["values"]
+    values = compute(KEYS, p)
+    assert {k: values[k] for k in want} == want
+    assert set(COUNTS) == {k for k in want if "[" not in k}
+    assert values["sampling.pass_rate"] == _rate(want["sampling.qualified"], want["sampling.judged"])
+    assert values["sampling.disposal_rate"] == _rate(want["sampling.disposed_in_time"], want["sampling.disposal_required"])
+    for _, label in get_indicator("sampling.pass_rate").dimension.pairs():
+        assert values[f"sampling.pass_rate[{label}]"] == _rate(want[f"sampling.qualified[{label}]"], want[f"sampling.judged[{label}]"])
+    for _, label in get_indicator("sampling.pass_rate_by_category").dimension.pairs():
+        assert values[f"sampling.pass_rate_by_category[{label}]"] == _rate(
+            want[f"sampling.qualified_by_category[{label}]"], want[f"sampling.judged_by_category[{label}]"])
+
+
+def test_the_world_is_not_vacuous(world):
+    """Every figure and most parts are non-zero in the quarter (and the overdue stock a few months on),
+    so the comparisons above can fail."""
+    p = Params.build(period="2026Q3")
+    values = compute(KEYS, p)
+    later = compute(["sampling.disposal_overdue"], Params.build(as_of="2027-03-01"))
+    assert later["sampling.disposal_overdue"] > 0
+    empty = {k: values[k] for k in KEYS if not values[k] and k not in ("sampling.per_thousand", "sampling.disposal_overdue")}
+    assert not empty, empty
+    assert sum(1 for k, v in values.items() if "[" in k and v) >= 40
+    assert 0 < values["sampling.disposal_rate"] < 100 and 0 < values["sampling.pass_rate"] < 100
+    assert values["quicktests.count[其他]"] > 0  # 克伦特罗 is not on the list
+    assert values["sampling.per_thousand"] is None  # no population rule in this world
+    assert Sample.objects.filter(subdistrict__isnull=True).exists() and QuickTest.objects.filter(subdistrict__isnull=True).exists()
+
+
+def test_parts_add_up_and_stations_split_the_bureau(world, org):
+    p = Params.build(period="2026Q3")
+    bureau = compute(COUNTS, p)
+    for key in ("sampling.batches", "sampling.batches_by_category", "sampling.batches_by_type"):
+        parts = [bureau[dimension_key(key, label)] for _, label in get_indicator(key).dimension.pairs()]
+        assert sum(parts) == bureau[key] == bureau["sampling.batches"], key
+    assert sum(bureau[f"quicktests.count[{i}]"] for i in QUICKTEST_ITEMS) == bureau["quicktests.count"]
+    assert bureau["sampling.judged"] == bureau["sampling.qualified"] + bureau["sampling.unqualified"]
+    east = compute(COUNTS, Params.build(period="2026Q3", scope="station:S1"))
+    west = compute(COUNTS, Params.build(period="2026Q3", scope="station:S2"))
+    records = expected(p)["records"]
+    for key in COUNTS:
+        outside = sum(1 for r in records[key] if r.subdistrict_id is None)
+        assert east[key] + west[key] + outside == bureau[key], key
+    assert any(r.subdistrict_id is None for r in records["sampling.batches"])
+    # a station user asking for the bureau gets their station
+    assert compute(COUNTS, p, actor=org.users.east) == east
+
+
+def _pks(records):
+    return sorted((r._meta.model_name, r.pk) for r in records)
+
+
+@pytest.mark.parametrize("given", PARAMS[:5])
+def test_every_drilldown_lists_exactly_the_records_counted(world, given):
+    p = Params.build(**given)
+    want = expected(p)["records"]
+    values = compute(KEYS, p)
+    for key in COUNTS:
+        indicator = get_indicator(key)
+        listed = list(drilldown(key, p))
+        assert _pks(listed) == _pks(want[key]), key
+        assert len(listed) == values[key], key
+        for _, label in indicator.dimension.pairs() if indicator.dimension else ():
+            assert drilldown(key, p, part=label).count() == values[dimension_key(key, label)], (key, label)
+    # a rate drills into its numerator, part by part
+    assert drilldown("sampling.pass_rate", p, part="超市").count() == values["sampling.qualified[超市]"]
+    assert drilldown("sampling.disposal_rate", p).count() == values["sampling.disposed_in_time"]
+    assert drilldown("sampling.per_thousand", p).count() == values["sampling.batches"]
+
+
+def test_a_station_users_drilldowns(world, org):
+    p = Params.build(period="2026Q3")
+    values = compute(COUNTS, p, actor=org.users.west)
+    for key in COUNTS:
+        listed = list(drilldown(key, p, actor=org.users.west))
+        assert all(r.subdistrict and r.subdistrict.station_id == org.west.pk for r in listed), key
+        assert len(listed) == values[key], key
+
+
+def test_drill_columns_read(world):
+    p = Params.build(period="2026")
+    for key in COUNTS:
+        indicator = get_indicator(key)
+        for record in list(drilldown(key, p))[:5]:
+            row = [column_value(record, c.path) for c in indicator.columns]
+            assert row[0] != "", key
+    record = drilldown("sampling.batches", p).first()
+    assert column_value(record, "business_format.name") == record.business_format.name
+
+
+def test_one_query_per_table(world, django_assert_max_num_queries):
+    sampling_indicators.clear_reference_cache()
+    with django_assert_max_num_queries(5):  # 业态, 食品大类 (cached after), the samples, the quick tests, the population
+        compute(KEYS, Params.build(period="2026Q3"))
+    station = Params.build(period="2026Q3", scope="station:S1")
+    with django_assert_max_num_queries(3):
+        compute(KEYS, station)
+
+
+# ---------------------------------------------------------------- 合格率 without 风险监测
+
+
+def test_risk_monitoring_counts_as_a_batch_but_not_in_the_pass_rate(org):
+    b = BusinessFactory(subdistrict=org.subs["dongguan"])
+    for _ in range(3):
+        SampleFactory(business=b, conclusion=Conclusion.QUALIFIED)
+    SampleFactory(business=b, conclusion=Conclusion.UNQUALIFIED)
+    SampleFactory(business=b, sampling_type=SamplingType.EVALUATION, conclusion=Conclusion.QUALIFIED)
+    # risk monitoring: a 问题样品 and a clean one; neither is 合格 or 不合格 for 合格率
+    SampleFactory(business=b, sampling_type=SamplingType.RISK, conclusion=Conclusion.PROBLEM)
+    SampleFactory(business=b, sampling_type=SamplingType.RISK, conclusion=Conclusion.QUALIFIED)
+    SampleFactory(business=b, conclusion=Conclusion.PENDING)  # no result yet
+    p = Params.build(period="2026Q3")
+    values = compute(KEYS, p)
+    assert values["sampling.batches"] == 8 and values["sampling.batches_by_type[风险监测]"] == 2
+    assert values["sampling.batches_by_type[评价性抽检]"] == 1 and values["sampling.batches_by_type[监督抽检]"] == 5
+    assert values["sampling.qualified"] == 4 and values["sampling.unqualified"] == 1 and values["sampling.judged"] == 5
+    assert values["sampling.pass_rate"] == Decimal("80.00") == values["sampling.pass_rate[超市]"]
+    assert values["sampling.pass_rate[餐饮]"] is None  # nothing judged there
+    assert values["sampling.pass_rate_by_category[蔬菜制品]"] == Decimal("80.00")
+    assert {s.sampling_type for s in drilldown("sampling.qualified", p)} == set(JUDGED_TYPES)
+    assert "风险监测" in get_indicator("sampling.pass_rate").definition
+    assert "不计入" in get_indicator("sampling.pass_rate").definition
+
+
+def test_pass_rate_by_format_is_computed_within_each_format(org):
+    b = BusinessFactory(subdistrict=org.subs["xiguan"])
+    for name, good, bad in (("超市", 2, 1), ("农贸市场", 1, 2), ("餐饮", 3, 0)):
+        for _ in range(good):
+            SampleFactory(business=b, business_format=fmt(name), conclusion=Conclusion.QUALIFIED)
+        for _ in range(bad):
+            SampleFactory(business=b, business_format=fmt(name), conclusion=Conclusion.UNQUALIFIED)
+    values = compute(["sampling.pass_rate"], Params.build(period="2026"))
+    assert values["sampling.pass_rate"] == Decimal("66.67")
+    assert values["sampling.pass_rate[超市]"] == Decimal("66.67")
+    assert values["sampling.pass_rate[农贸市场]"] == Decimal("33.33")
+    assert values["sampling.pass_rate[餐饮]"] == Decimal("100.00")
+
+
+# ---------------------------------------------------------------- 处置率 around the 90-day deadline
+
+
+def test_disposal_rate_and_overdue_around_the_deadline(org):
+    """Reported 2026-07-06: 90 days end on Sunday 2026-10-04, inside the National Day holiday, so the
+    deadline moves to the first working day after it. Disposed on the deadline is in time; the day
+    after is late. Overdue from the day after the deadline until the day before it is disposed."""
+    b = BusinessFactory(subdistrict=org.subs["jiefang"])
+
+    def reported(**kw):
+        return SampleFactory(business=b, sampled_on=D(2026, 6, 20), report_on=D(2026, 7, 6), conclusion=Conclusion.UNQUALIFIED, **kw)
+
+    on_time, next_day, late, never = reported(), reported(), reported(), reported()
+    due = on_time.disposal_due
+    assert due > D(2026, 10, 4) and due.weekday() < 5  # moved past the holiday
+    for sample, day in ((on_time, due), (next_day, due + dt.timedelta(days=1)), (late, due + dt.timedelta(days=2))):
+        sample.disposed_on = day
+        set_clocks(sample)
+        sample.save()
+    SampleFactory(business=b, sampled_on=D(2026, 6, 20), report_on=D(2026, 7, 6), conclusion=Conclusion.QUALIFIED)
+    q3 = Params.build(period="2026Q3")
+    values = compute(["sampling.disposal_rate", "sampling.disposed_in_time", "sampling.disposal_required"], q3)
+    assert values["sampling.disposal_required"] == 4 and values["sampling.disposed_in_time"] == 1
+    assert values["sampling.disposal_rate"] == Decimal("25.00")
+    assert [s.pk for s in drilldown("sampling.disposal_rate", q3)] == [on_time.pk]
+
+    def overdue(day):
+        p = Params.build(as_of=day)
+        return {s.pk for s in drilldown("sampling.disposal_overdue", p)}, compute(["sampling.disposal_overdue"], p)["sampling.disposal_overdue"]
+
+    assert overdue(due) == (set(), 0)  # the last day is not late
+    assert overdue(due + dt.timedelta(days=1)) == ({late.pk, never.pk}, 2)  # `next_day` is disposed that very day
+    assert overdue(due + dt.timedelta(days=2)) == ({never.pk}, 1)  # `late` is disposed that very day
+    q4 = compute(["sampling.disposed"], Params.build(period="2026Q4"))
+    assert q4["sampling.disposed"] == 3
+
+
+def test_an_overturned_result_needs_no_disposal(org):
+    b = BusinessFactory(subdistrict=org.subs["jiefang"])
+    sample = SampleFactory(business=b, report_on=D(2026, 9, 10), conclusion=Conclusion.UNQUALIFIED)
+    sample.conclusion = Conclusion.QUALIFIED  # 复检合格: the result no longer stands
+    set_clocks(sample)
+    sample.save()
+    values = compute(["sampling.disposal_required", "sampling.disposal_rate", "sampling.pass_rate"], Params.build(period="2026"))
+    assert values["sampling.disposal_required"] == 0 and values["sampling.disposal_rate"] is None
+    assert values["sampling.pass_rate"] == Decimal("100.00")
+    assert compute(["sampling.disposal_overdue"], Params.build(as_of="2027-06-30"))["sampling.disposal_overdue"] == 0
+
+
+# ---------------------------------------------------------------- 批次/千人
+
+
+def _population(key, value, since=SINCE):
+    return Rule.objects.create(key=key, label="常住人口", value=str(value), unit="count", valid_from=since, source_document="第七次全国人口普查公报")
+
+
+def test_per_thousand_over_the_population_of_the_scope(org):
+    for name in ("dongguan", "dongguan", "dongguan", "xiguan"):
+        SampleFactory(business=BusinessFactory(subdistrict=org.subs[name]), sampled_on=D(2026, 5, 1))
+    SampleFactory(business=None, business_name="外地某摊位", subdistrict=None, sampled_on=D(2026, 5, 1))
+    year = Params.build(period="2026")
+    assert compute(["sampling.per_thousand"], year)["sampling.per_thousand"] is None  # no population: empty, no crash
+    _population("region.population", 3000)
+    _population("region.population", 6000, since=D(2027, 1, 1))  # not yet in force on 2026-12-31
+    _population("region.population.S1", 1500)
+    _population("region.population.370102003", 700)
+    assert compute(["sampling.per_thousand"], year)["sampling.per_thousand"] == Decimal("1.67")  # 5 ÷ 3000 × 1000
+    east = compute(["sampling.per_thousand", "sampling.batches"], Params.build(period="2026", scope="station:S1"))
+    assert east == {"sampling.per_thousand": Decimal("2.00"), "sampling.batches": 3, **{
+        k: v for k, v in east.items() if k.startswith("sampling.batches[")}}
+    xiguan = compute(["sampling.per_thousand"], Params.build(period="2026", scope="subdistrict:370102003"))
+    assert xiguan["sampling.per_thousand"] == Decimal("1.43")  # 1 ÷ 700 × 1000
+    # a station or subdistrict without its own population: empty, not the bureau's
+    assert compute(["sampling.per_thousand"], Params.build(period="2026", scope="station:S2"))["sampling.per_thousand"] is None
+    assert compute(["sampling.per_thousand"], Params.build(period="2026", scope="subdistrict:370102001"))["sampling.per_thousand"] is None
+    # the version in force on the period's last day
+    SampleFactory(business=BusinessFactory(subdistrict=org.subs["xiguan"]), sampled_on=D(2027, 2, 1))
+    assert compute(["sampling.per_thousand"], Params.build(period="2027Q1"))["sampling.per_thousand"] == Decimal("0.17")
+    # a station user asking for the bureau gets their station's population
+    assert compute(["sampling.per_thousand"], year, actor=org.users.east)["sampling.per_thousand"] == Decimal("2.00")
+    assert "region.population" in get_indicator("sampling.per_thousand").definition
+
+
+def test_a_population_that_is_not_a_number_leaves_the_figure_empty(org):
+    SampleFactory(business=BusinessFactory(subdistrict=org.subs["dongguan"]))
+    _population("region.population", "约三十万")
+    assert compute(["sampling.per_thousand"], Params.build(period="2026"))["sampling.per_thousand"] is None
+    Rule.objects.all().filter(key="region.population").update(value="0")
+    assert compute(["sampling.per_thousand"], Params.build(period="2026"))["sampling.per_thousand"] is None
+
+
+# ---------------------------------------------------------------- a campaign
+
+
+def test_a_campaigns_samples_and_quick_tests(world):
+    """Every sample and quick test linked to the campaign up to the as-of date, whatever the period."""
+    as_of = D(2026, 9, 30)
+    p = Params.build(period="2026Q3", as_of=as_of, campaign="SP2026")
+    values = compute(CAMPAIGN_KEYS, p)
+    samples = [s for s in Sample.objects.select_related("food_category") if s.campaign_id and s.sampled_on <= as_of]
+    tests = [t for t in QuickTest.objects.all() if t.campaign_id and t.tested_on <= as_of]
+    assert values["campaign.samples"] == len(samples) > 0
+    assert values["campaign.samples_unqualified"] == sum(s.conclusion == Conclusion.UNQUALIFIED for s in samples) > 0
+    assert values["campaign.quicktests"] == len(tests) > 0
+    assert values["campaign.quicktests_positive"] == sum(t.result == QuickTestResult.POSITIVE for t in tests) > 0
+    for name in CATEGORIES:
+        assert values[f"campaign.samples[{name}]"] == sum(s.food_category.name == name for s in samples)
+    for key in CAMPAIGN_KEYS:
+        assert drilldown(key, p).count() == values[key], key
+    station = compute(CAMPAIGN_KEYS, Params.build(period="2026Q3", scope="station:S1", campaign="SP2026"))
+    assert station["campaign.samples"] == sum(1 for s in samples if s.subdistrict and s.subdistrict.station.code == "S1")
+
+
+def test_campaign_figures_require_the_campaign(world):
+    with pytest.raises(DomainError) as caught:
+        compute(["campaign.samples"], Params.build(period="2026Q3"))
+    assert caught.value.code == "missing_campaign"
+    with pytest.raises(DomainError):
+        drilldown("campaign.quicktests", Params.build(period="2026Q3"))
+    with pytest.raises(DomainError):
+        compute(["campaign.samples"], Params.build(period="2026Q3", campaign="NOPE"))
+
+
+def test_reference_rows_added_later_are_parts_after_the_cache_is_cleared(org):
+    new = FoodCategory.objects.create(code="99", name="昆虫食品", order=99)
+    sampling_indicators.clear_reference_cache()
+    SampleFactory(business=BusinessFactory(subdistrict=org.subs["dongguan"]), food_category=new,
+                  business_format=BusinessFormat.objects.get(name="网络销售"))
+    values = compute(["sampling.batches_by_category", "sampling.batches"], Params.build(period="2026"))
+    assert values["sampling.batches_by_category[昆虫食品]"] == 1 == values["sampling.batches[网络销售]"]
+    sampling_indicators.clear_reference_cache()
