@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.models import ProvisionalDeadline
@@ -248,8 +248,9 @@ def plan_progress(*, actor: User, plan: SamplingPlan, on: dt.date) -> PlanProgre
     judged = [c for c in cells if c["sampling_type"] != SamplingType.RISK]
     by_type = {label: sum(c["n"] for c in cells if c["sampling_type"] == value) for value, label in SamplingType.choices}
     targets = []
-    for t in PlanTarget.objects.filter(plan=plan).select_related("food_category", "business_format").order_by(
-            "food_category__order", "business_format__order", "pk"):
+    # Category lines first, then 业态 lines (NULLs sort differently on SQLite and PostgreSQL: say where).
+    order = (F("food_category__order").asc(nulls_last=True), F("business_format__order").asc(nulls_last=True), "pk")
+    for t in PlanTarget.objects.filter(plan=plan).select_related("food_category", "business_format").order_by(*order):
         done = sum(c["n"] for c in cells if (t.food_category_id is None or c["food_category_id"] == t.food_category_id)
                    and (t.business_format_id is None or c["business_format_id"] == t.business_format_id))
         label = "·".join(str(x) for x in (t.food_category, t.business_format) if x is not None)

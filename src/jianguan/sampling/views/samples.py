@@ -196,6 +196,8 @@ def sample_new(request):
     if request.method != "POST":
         test = _quick_test(request, request.GET.get("quicktest"))
         initial = _proposal(request, test) if test is not None else {}
+        if not initial and (uscc := request.GET.get("uscc", "").strip()[:18]):
+            initial = {"business_uscc": uscc}  # from a business's one-stop page
         form = SampleForm(actor=request.user, initial=initial)
         return render(request, "sampling/sample_new.html", {**context, "form": form, "quick_test": test if initial else None})
     test = _quick_test(request, request.POST.get("quick_test"))
