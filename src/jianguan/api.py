@@ -13,6 +13,7 @@ from jianguan.core.errors import DomainError
 from jianguan.inspections.api import router as inspections_router
 from jianguan.org.auth import TokenAuth
 from jianguan.reports.api import router as figures_router
+from jianguan.sampling.api import router as sampling_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -98,4 +99,5 @@ api.add_router("/businesses", businesses_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/cases", cases_router)
+api.add_router("/sampling", sampling_router)
 api.add_router("/figures", figures_router)
