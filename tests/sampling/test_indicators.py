@@ -5,6 +5,7 @@ population; a campaign's samples and quick tests."""
 
 import datetime as dt
 import random
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -21,12 +22,14 @@ from jianguan.core.indicators import (
 )
 from jianguan.core.models import Rule
 from jianguan.core.periods import Params
+from jianguan.reports.engine import build_report
 from jianguan.sampling import indicators as sampling_indicators
 from jianguan.sampling.choices import QUICKTEST_ITEMS, Conclusion, QuickTestResult, SamplingType
 from jianguan.sampling.models import BusinessFormat, FoodCategory, QuickTest, Sample
 from jianguan.sampling.services.common import set_clocks
 
 from ..factories import BusinessFactory
+from ..reports.test_links import _check_every_figure
 from .factories import QuickTestFactory, SampleFactory, category, fmt
 
 pytestmark = pytest.mark.django_db
@@ -451,3 +454,44 @@ def test_reference_rows_added_later_are_parts_after_the_cache_is_cleared(org):
     values = compute(["sampling.batches_by_category", "sampling.batches"], Params.build(period="2026"))
     assert values["sampling.batches_by_category[昆虫食品]"] == 1 == values["sampling.batches[网络销售]"]
     sampling_indicators.clear_reference_cache()
+
+
+
+# ---------------------------------------------------------------- the reports
+
+
+def test_the_work_summary_quotes_the_sampling_figures(world):
+    _population("region.population", 120000)
+    report = build_report("work_summary", Params.build(period="2026Q3"))
+    v = report.values
+    section = report.text.split("## 七、食品安全抽检", 1)[1]
+    assert f"共完成食品抽检监测{v['sampling.batches']}批次" in section
+    assert f"监督抽检{v['sampling.batches_by_type[监督抽检]']}批次" in section
+    assert f"超市{v['sampling.batches[超市]']}批次" in section
+    assert f"达{v['sampling.per_thousand']:.2f}批次/千人" in section
+    assert f"合格{v['sampling.qualified']}批次、不合格{v['sampling.unqualified']}批次，合格率{v['sampling.pass_rate']:.2f}%" in section
+    assert f"超市{v['sampling.pass_rate[超市]']:.2f}%" in section
+    assert "风险监测样品不作合格判定，不计入合格率" in section
+    assert f"核查处置率{v['sampling.disposal_rate']:.2f}%" in section
+    assert f"超过处置期限尚未完成核查处置的{v['sampling.disposal_overdue']}批次" in section
+    assert f"完成快检{v['quicktests.count']}批次，检出阳性{v['quicktests.positive']}批次" in section
+    station = build_report("work_summary", Params.build(period="2026Q3", scope="station:S1")).text.split("## 七、", 1)[1]
+    assert "东关市场监管所辖区共完成食品抽检监测" in station and "批次/千人" not in station  # no station population
+
+
+def test_every_sampling_figure_in_the_reports_links_to_its_records(world, client):
+    client.force_login(world.users.dept)
+    assert _check_every_figure(client, "work_summary", {"period": "2026Q3"}) > 0
+    assert _check_every_figure(client, "work_summary", {"period": "2026Q3", "scope": "station:S2"}) > 0
+    assert _check_every_figure(client, "campaign_report", {"period": "2026Q3", "campaign": "SP2026"}) > 0
+    page = client.get("/reports/", {"template": "work_summary", "period": "2026Q3"}).content.decode()
+    keys = set(re.findall(r'data-key="((?:sampling|quicktests)\.[^"]+)"', page))
+    assert {"sampling.batches", "sampling.qualified", "sampling.pass_rate", "sampling.disposal_rate", "quicktests.count"} <= keys
+
+
+def test_the_campaign_report_quotes_its_samples_and_quick_tests(world):
+    report = build_report("campaign_report", Params.build(period="2026Q3", campaign="SP2026"))
+    v = report.values
+    assert (f"开展食品抽检{v['campaign.samples']}批次" in report.text
+            and f"检出不合格{v['campaign.samples_unqualified']}批次；快检{v['campaign.quicktests']}批次" in report.text)
+    assert f"检出阳性{v['campaign.quicktests_positive']}批次" in report.text
