@@ -150,3 +150,10 @@ def test_a_stale_version_is_refused(org, served):
 
     with pytest.raises(ConcurrentEdit):
         sample_serve(actor=None, sample=served, served_on=D(2026, 9, 30), version=served.version - 1)
+
+
+def test_the_lead_page_links_back_to_the_sample(client, org, served):
+    sample = sample_open_lead(actor=org.users.east, sample=served, received_on=D(2026, 10, 9))
+    client.force_login(org.users.east)
+    page = client.get(f"/cases/leads/{sample.lead_id}/").content.decode()
+    assert f'href="/sampling/{sample.pk}/" id="source-link">抽检不合格：{sample.number}' in page

@@ -36,6 +36,7 @@ SOURCE_PAGES = {
     "complaints.complaint": "complaints:detail",
     "inspections.finding": "inspections:finding",
     "inspections.inspection": "inspections:detail",
+    "sampling.sample": "sampling:detail",
 }
 
 
