@@ -166,6 +166,26 @@ def test_the_list_filters(client, org, shops, world):
     assert "检验结论“坏”无效" in html(resp) and "年度“²”无效" in html(resp)
 
 
+def test_the_ledger_exports_are_scoped(client, org, world):
+    QuickTestFactory(subdistrict=org.subs["dongguan"], product="东关小白菜")
+    QuickTestFactory(subdistrict=org.subs["xiguan"], product="西关菠菜")
+    client.force_login(org.users.east)
+    page = html(client.get("/sampling/"))
+    assert 'href="/sampling/export/" id="export-link"' in page and 'href="/imports/samples/" id="import-link"' in page
+    resp = client.get("/sampling/export/", {"format": "csv"})
+    assert resp.status_code == 200 and "attachment" in resp["Content-Disposition"]
+    text = b"".join(resp.streaming_content).decode("utf-8-sig")
+    assert "处置期限" in text.splitlines()[0] and "处置状态" in text.splitlines()[0]
+    assert world["overdue"].number in text and world["west"].number not in text
+    text = b"".join(client.get("/sampling/quicktests/export/", {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "东关小白菜" in text and "西关菠菜" not in text
+    # Leadership exports (reads) and is offered no import.
+    client.force_login(org.users.leader)
+    page = html(client.get("/sampling/quicktests/"))
+    assert 'id="export-link"' in page and 'id="import-link"' not in page
+    assert client.get("/sampling/export/").status_code == 200
+
+
 # ---------------------------------------------------------------- recording a sample
 
 

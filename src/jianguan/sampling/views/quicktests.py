@@ -12,6 +12,7 @@ from jianguan.core.middleware import client_ip
 from .. import selectors, services
 from ..choices import QUICKTEST_ITEMS, QuickTestMode, QuickTestResult
 from ..forms import QuickTestForm
+from ..resources import QUICKTEST_LEDGER
 from .common import PAGE_SIZE, RESULT_BADGE, can_edit, page_number, parse_int, status_of, today
 
 YEARS_BACK = 10
@@ -94,6 +95,8 @@ def quicktest_list(request):
         "items": QUICKTEST_ITEMS,
         "years": list(range(on.year, on.year - YEARS_BACK, -1)),
         "can_edit": can_edit(request.user),
+        "export_url": reverse("sampling:quicktest_export"),
+        "import_url": reverse("imports:upload", args=[QUICKTEST_LEDGER.name]),
         "today": on,
         "tab": "quicktests",
     })

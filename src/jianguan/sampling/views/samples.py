@@ -2,12 +2,17 @@
 or proposed by a positive quick test) and the sample's page — its timeline from 抽样 to 处置 and 线索, its
 clocks, its unqualified items, and the forms of the steps allowed now."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from jianguan.core.errors import DomainError, NotFound
+from jianguan.core.importing import run_export
 from jianguan.core.middleware import client_ip
 from jianguan.core.panels import due_soon_until
 from jianguan.org.choices import Role
@@ -17,6 +22,7 @@ from .. import selectors, services
 from ..choices import Conclusion, DisposalStatus, SamplingType
 from ..forms import SampleForm
 from ..models import BusinessFormat, FoodCategory, Sample
+from ..resources import QUICKTEST_LEDGER, SAMPLE_LEDGER
 from .common import (
     CONCLUSION_BADGE,
     DISPOSAL_BADGE,
@@ -35,14 +41,6 @@ from .steps import step_forms
 DUE_FILTERS = {"overdue": "已逾期", "soon": "即将到期", "open": "全部待办"}
 PENDING_FILTERS = {"disposal": "核查处置中", "service": "待送达的不合格检验结论"}
 YEARS_BACK = 10
-
-
-def export_url() -> str | None:
-    """The ledger export (导出台账) once the ledger's export page exists; no link before."""
-    try:
-        return reverse("sampling:export")
-    except NoReverseMatch:
-        return None
 
 
 def _filters(request, on) -> tuple[dict, list[str]]:
@@ -101,7 +99,8 @@ def sample_list(request):
         "disposals": DisposalStatus.choices,
         "stations": [] if request.user.role == Role.STATION else station_list(),
         "years": list(range(on.year, on.year - YEARS_BACK, -1)),
-        "export_url": export_url(),
+        "export_url": reverse("sampling:export"),
+        "import_url": reverse("imports:upload", args=[SAMPLE_LEDGER.name]),
         "can_edit": can_edit(request.user),
         "today": on,
         "tab": "samples",
@@ -215,3 +214,26 @@ def sample_new(request):
     due = f"，送检期限 {sample.send_due:%Y-%m-%d}" if sample.send_due and not sample.sent_on else ""
     messages.success(request, f"已登记抽样单 {sample.number}{due}。")
     return redirect("sampling:detail", sample.pk)
+
+
+def _export(request, ledger, title: str):
+    """导出台账: every record this user may see (their jurisdiction), in the ledger's columns, formula-safe (core)."""
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    fd, name = tempfile.mkstemp(suffix=f".{fmt}")
+    os.close(fd)
+    path = Path(name)
+    try:
+        run_export(ledger, path, actor=request.user)
+        handle = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)  # the open handle keeps the data until the response is sent
+    return FileResponse(handle, as_attachment=True, filename=f"{title}_{today():%Y%m%d}.{fmt}")
+
+
+def ledger_export(request):
+    """The sample ledger with 送达期限, 处置期限, 期限性质 and 处置状态 (the ledger's export columns)."""
+    return _export(request, SAMPLE_LEDGER, "抽检样品台账")
+
+
+def quicktest_export(request):
+    return _export(request, QUICKTEST_LEDGER, "快检台账")
