@@ -47,7 +47,9 @@ def world(org):
     samples = {
         # Disposal due 90 days from the report: 18 Aug (overdue), 23 Sept (soon), 19 Dec (later).
         "overdue": unqualified(east_shop, dt.date(2026, 5, 20), served_on=dt.date(2026, 5, 21)),
-        "soon": unqualified(other, dt.date(2026, 6, 25), served_on=dt.date(2026, 6, 26)),
+        "soon": SampleFactory(business=None, business_name="刘小二", subdistrict=org.subs["jiefang"],
+                              conclusion=Conclusion.UNQUALIFIED, sampled_on=dt.date(2026, 6, 10), report_on=dt.date(2026, 6, 25),
+                              served_on=dt.date(2026, 6, 26)),
         # Reported 10 Sept, not served: service due 17 Sept (overdue); reported 18 Sept: due 24 Sept (soon).
         "unserved_late": unqualified(east_shop, dt.date(2026, 9, 10)),
         "unserved_soon": unqualified(other, dt.date(2026, 9, 18)),
@@ -109,6 +111,8 @@ def test_todo_counts_link_to_exactly_the_records_counted(client, org, world, rol
     assert [r.when for r in rows] == sorted(r.when for r in rows)
     assert rows[0].tone == "danger" and rows[-1].tone == "warning" and rows[-1].url == f"/sampling/{s['soon'].pk}/"
     assert todos["sampling.disposals"].overdue.tone == "danger"
+    # An unregistered stall is taken to be a person: never named in full here.
+    assert "刘小二" not in page and "刘**" in page
 
 
 def test_a_station_counts_only_its_own(client, org, world):

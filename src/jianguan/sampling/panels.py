@@ -10,6 +10,7 @@ from django.db.models import Count as Counted
 from django.db.models import Q
 from django.urls import reverse
 
+from jianguan.core.masking import mask_name
 from jianguan.core.panels import (
     ROWS,
     BusinessPanel,
@@ -31,6 +32,14 @@ CONCLUSION_TONE = {Conclusion.UNQUALIFIED: "danger", Conclusion.PROBLEM: "warnin
 
 def _url(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+
+
+def _name(sample) -> str:
+    """On the to-do home no one is shown a person's name in full: a sampled party neither registered nor
+    identified by a code is taken to be a person (a market stall), as on the public notice."""
+    if sample.business_id is None and not sample.business_uscc:
+        return mask_name(sample.business_name)
+    return sample.business_name
 
 
 # ---------------------------------------------------------------- 一户一档
@@ -85,7 +94,7 @@ def disposal_deadlines(actor, on: dt.date, until: dt.date) -> Todo:
     qs = selectors.disposals_pending(actor=actor)
     figures = due_figures(qs, "disposal_due", on, until)
     rows = [
-        Row(text=f"{s.sample_name}：{s.business_name}", url=reverse("sampling:detail", args=[s.pk]), note=s.number,
+        Row(text=f"{s.sample_name}：{_name(s)}", url=reverse("sampling:detail", args=[s.pk]), note=s.number,
             when=s.disposal_due.isoformat(), tone="danger" if s.disposal_due < on else "warning")
         for s in qs.filter(disposal_due__lte=until)[:ROWS]
     ]
@@ -103,7 +112,7 @@ def service_deadlines(actor, on: dt.date, until: dt.date) -> Todo:
     qs = selectors.services_pending(actor=actor)
     figures = due_figures(qs, "service_due", on, until)
     rows = [
-        Row(text=f"{s.sample_name}：{s.business_name}", url=reverse("sampling:detail", args=[s.pk]), note=s.number,
+        Row(text=f"{s.sample_name}：{_name(s)}", url=reverse("sampling:detail", args=[s.pk]), note=s.number,
             when=s.service_due.isoformat(), tone="danger" if s.service_due < on else "warning")
         for s in qs.filter(service_due__lte=until)[:ROWS]
     ]

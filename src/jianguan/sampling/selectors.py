@@ -196,7 +196,7 @@ def population(*, actor: User, on: dt.date) -> tuple[int | None, str]:
         value = rule_value(key, on=on)
     except DomainError:
         return None, key
-    return (int(value) if value else None), key
+    return (int(value) if value > 0 else None), key
 
 
 @dataclass
