@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from jianguan.businesses.models import Business
@@ -16,9 +15,7 @@ from jianguan.org.selectors import scope_q
 from ..choices import QuickTestResult
 from ..models import QuickTest
 from ..services.ledger import quicktests_import
-from .columns import CHUNK, format_result, parse_result, parse_uscc
-
-HOME_URLS = ("sampling:quicktests",)
+from .columns import CHUNK, format_result, parse_result, parse_uscc, url_if_routed
 
 
 class TestKey:
@@ -123,14 +120,12 @@ class QuickTestLedger(Ledger):
         self.stats: dict = {}
 
     @property
-    def home_url(self) -> str:
-        for name in HOME_URLS:
-            try:
-                reverse(name)
-            except NoReverseMatch:
-                continue
-            return name
-        return ""
+    def home_url(self) -> str:  # where the done page of an import leads
+        return url_if_routed("sampling:quicktests")
+
+    @property
+    def export_url(self) -> str:
+        return url_if_routed("sampling:quicktest_export")
 
     def for_run(self, *, ip: str | None = None, **options) -> QuickTestLedger:
         return QuickTestLedger()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from jianguan.businesses.models import Business
@@ -42,6 +41,7 @@ from .columns import (
     parse_sampling_type,
     parse_subdistrict,
     parse_uscc,
+    url_if_routed,
 )
 
 # What a new sample holds when its file leaves a column out (the model's defaults).
@@ -63,19 +63,6 @@ RESULT_ATTRS = frozenset({"report_on", "conclusion", "item_names"})
 # Work recorded on the pages that makes an imported sample one handled here.
 WORK_FIELDS = ("sent_on", "served_on", "retest_requested_on", "objection_on", "lead_id", "cause", "disposal_note",
                "no_case_reason", "removed_qty", "recalled_qty", "destroyed_qty", "stopped_selling")
-# Where the done page of an import leads: the sample list, once the pages module has it.
-HOME_URLS = ("sampling:list",)
-
-
-def _first_url(names) -> str:
-    for name in names:
-        try:
-            reverse(name)
-        except NoReverseMatch:
-            continue
-        return name
-    return ""
-
 
 def _reference(model, noun: str) -> dict:
     rows = list(model.objects.values_list("pk", "code", "name", "disabled_on"))
@@ -141,8 +128,12 @@ class SampleImportLedger(Ledger):
         self.stats: dict = {}
 
     @property
-    def home_url(self) -> str:
-        return _first_url(HOME_URLS)
+    def home_url(self) -> str:  # where the done page of an import leads
+        return url_if_routed("sampling:list")
+
+    @property
+    def export_url(self) -> str:
+        return url_if_routed("sampling:export")
 
     # ---- what the pages and the command say --------------------------------------------------------
 
