@@ -480,13 +480,15 @@ def test_the_work_summary_quotes_the_sampling_figures(world):
 
 
 def test_every_sampling_figure_in_the_reports_links_to_its_records(world, client):
+    _population("region.population", 120000)
     client.force_login(world.users.dept)
     assert _check_every_figure(client, "work_summary", {"period": "2026Q3"}) > 0
     assert _check_every_figure(client, "work_summary", {"period": "2026Q3", "scope": "station:S2"}) > 0
     assert _check_every_figure(client, "campaign_report", {"period": "2026Q3", "campaign": "SP2026"}) > 0
     page = client.get("/reports/", {"template": "work_summary", "period": "2026Q3"}).content.decode()
     keys = set(re.findall(r'data-key="((?:sampling|quicktests)\.[^"]+)"', page))
-    assert {"sampling.batches", "sampling.qualified", "sampling.pass_rate", "sampling.disposal_rate", "quicktests.count"} <= keys
+    assert {"sampling.batches", "sampling.qualified", "sampling.pass_rate", "sampling.per_thousand", "sampling.disposal_rate",
+            "quicktests.count", "sampling.pass_rate[超市]", "quicktests.positive[农药残留]"} <= keys
 
 
 def test_the_campaign_report_quotes_its_samples_and_quick_tests(world):
