@@ -12,7 +12,7 @@ from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict, User
 from jianguan.org.selectors import subdistricts_in_scope
 
-from ..deadlines import sample_clocks
+from ..deadlines import RuleTable, sample_clocks
 from ..models import Sample
 from ..rules import disposal_status, needs_disposal
 
@@ -63,14 +63,14 @@ def check_campaign(campaign, day, what: str) -> None:
                           {"field": "campaign"})
 
 
-def set_clocks(sample: Sample, *, calendar: WorkingCalendar | None = None) -> None:
+def set_clocks(sample: Sample, *, calendar: WorkingCalendar | None = None, rules: RuleTable | None = None) -> None:
     """Compute every clock of the sample from its dates and the rules in force, and its disposal status;
     clocks in a year whose calendar is not known are registered as provisional (暂定). The sample must
     have its pk (the register names it)."""
     calendar = calendar or WorkingCalendar()
     dates = {"sampled_on": sample.sampled_on, "sent_on": sample.sent_on, "report_on": sample.report_on,
              "served_on": sample.served_on}
-    clocks = sample_clocks(dates, unqualified=needs_disposal(sample.conclusion), calendar=calendar)
+    clocks = sample_clocks(dates, unqualified=needs_disposal(sample.conclusion), calendar=calendar, rules=rules)
     provisional = [c for c in clocks.values() if c is not None and c.due.provisional]
     ref = f"sample:{sample.pk}"
     if sample.dues_provisional or provisional:

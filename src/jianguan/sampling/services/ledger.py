@@ -28,6 +28,7 @@ from jianguan.core.calendar import WorkingCalendar
 from jianguan.core.services import acting
 from jianguan.org.models import User
 
+from ..deadlines import RuleTable
 from ..models import QuickTest, Sample, UnqualifiedItem
 from .common import CLOCK_FIELDS, set_clocks
 
@@ -65,6 +66,7 @@ def samples_import(*, actor: User | None, creates: list[dict], updates: Iterable
     item_names; `updates`: (sample, the attributes the row changed), the sample already holding the new
     values (item_names among them as an attribute). Returns the samples created."""
     calendar = calendar or WorkingCalendar()
+    rules = RuleTable()  # the rule versions read once for the whole file
     creates = [dict(values) for values in creates]
     names = [values.pop(ITEM_NAMES, ()) for values in creates]
     updates = [(sample, set(changed)) for sample, changed in updates]
@@ -73,14 +75,14 @@ def samples_import(*, actor: User | None, creates: list[dict], updates: Iterable
             [Sample(**values, imported=True, created_by=_who(actor)) for values in creates], batch_size=WRITE_BATCH
         )
         for sample in created:  # after bulk_create: a 暂定 clock is registered under the sample's pk
-            set_clocks(sample, calendar=calendar)
+            set_clocks(sample, calendar=calendar, rules=rules)
         write_fields(Sample, created, CLOCK_FIELDS)
 
         groups: dict[tuple[str, ...], list[Sample]] = {}
         for sample, changed in updates:
             fields = changed - {ITEM_NAMES}
             if fields & CLOCK_INPUTS:
-                set_clocks(sample, calendar=calendar)
+                set_clocks(sample, calendar=calendar, rules=rules)
                 fields |= set(CLOCK_FIELDS)
             sample.version += 1
             groups.setdefault(tuple(sorted(fields | {"version"})), []).append(sample)
