@@ -19,6 +19,9 @@ from jianguan.demo.district import DEMO_PASSWORD, build_businesses, build_org
 from jianguan.inspections.choices import InspectionKind, InspectionResult, InspectionStatus
 from jianguan.inspections.services.inspections import NewFinding, inspection_complete, inspection_create
 from jianguan.org.models import User
+from jianguan.sampling.choices import Conclusion
+from jianguan.sampling.models import BusinessFormat, FoodCategory
+from jianguan.sampling.services import Item, sample_record, sample_result, sample_serve
 
 from ..equipment.factories import EquipmentFactory
 from ..inspections.factories import inspector
@@ -37,8 +40,9 @@ PAGES = (
     "/reports/", "/reports/?template=work_summary&period=2026H1", "/reports/indicators/", "/reports/templates/",
     "/reports/snapshots/", "/org/password/",
     "/cases/", "/cases/leads/", "/cases/leads/new/", "/cases/simple/", "/cases/{case}/", "/cases/leads/{lead}/",
+    "/sampling/", "/sampling/{sample}/", "/sampling/quicktests/new/", "/sampling/plans/",
 )
-PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/")
+PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/", "/public/sampling/")
 
 
 @pytest.fixture
@@ -77,7 +81,16 @@ def district(transactional_db):
     case = case_file(actor=team[0], filed_on=dt.date(2026, 9, 3), category=CaseCategory.objects.get(code="food"),
                      cause="销售超过保质期的食品案", officers=team, approved_by="王局长", lead_pk=filed.pk,
                      lead_version=filed.version)
+    # An unqualified sample with two items, served: its page draws the timeline, the clocks and the step forms.
+    sample = sample_record(actor=team[0], number="DC26370102000001", sampled_on=dt.date(2026, 9, 1), business=business,
+                           sample_name="腌制蔬菜（酱腌菜）五香萝卜干", business_format=BusinessFormat.objects.get(name="农贸市场"),
+                           food_category=FoodCategory.objects.get(name="蔬菜制品"), sent_on=dt.date(2026, 9, 2),
+                           producer_name="某某食品有限公司（标称）", institution="某某市食品药品检验检测中心")
+    sample = sample_result(actor=team[0], sample=sample, report_on=dt.date(2026, 9, 20), conclusion=Conclusion.UNQUALIFIED,
+                           items=[Item("苯甲酸及其钠盐（以苯甲酸计）", "1.23", "≤0.5", "g/kg"), Item("甜蜜素（以环己基氨基磺酸计）", "2.1", "≤1.0", "g/kg")])
+    sample_serve(actor=team[0], sample=sample, served_on=dt.date(2026, 9, 22))
     return {
+        "sample": sample.pk,
         "business": business.pk, "device": device.pk, "inspection": inspection.pk,
         "finding": inspection.findings.get().pk, "complaint": complaint.pk, "case": case.pk, "lead": lead.pk,
     }
