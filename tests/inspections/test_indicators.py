@@ -41,10 +41,11 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 9, 30)
 CODE = "ZQ2026"
 PREFIXES = ("inspections.", "findings.", "documents.", "case_leads.", "campaign.")
-# This module's figures (a campaign's cases and 罚没款 are the cases module's: tests/cases).
+# This module's figures (a campaign's cases and 罚没款 are the cases module's: tests/cases; its samples and
+# quick tests the sampling module's: tests/sampling).
 KEYS = [
     i.key for i in all_indicators()
-    if (i.key.startswith(PREFIXES) or i.key == "equipment.sealed") and not i.source.startswith("cases.")
+    if (i.key.startswith(PREFIXES) or i.key == "equipment.sealed") and not i.source.startswith(("cases.", "sampling."))
 ]
 CAMPAIGN_KEYS = [k for k in KEYS if k.startswith("campaign.")]
 PERIOD_KEYS = [k for k in KEYS if not k.startswith("campaign.")]
