@@ -77,8 +77,9 @@ def _expected(work, org, role: str) -> dict:
             "open": {c[n].pk for n in ("overdue", "soon", "later")} | (set() if east else {c["west_soon"].pk}),
         },
     }
-    # The enforcement cases' to-dos (tests/cases/test_panels.py fills them); none in this world.
-    for key in ("cases.leads", "cases.decisions"):
+    # The enforcement cases' and sampling's to-dos (tests/cases/test_panels.py and tests/sampling/test_panels.py
+    # fill them); none in this world.
+    for key in ("cases.leads", "cases.decisions", "sampling.disposals", "sampling.services"):
         expected[key] = {"overdue": set(), "soon": set(), "open": set()}
     if role == "admin":
         unresolved = ProvisionalDeadline.objects.filter(resolved_at__isnull=True)
@@ -108,6 +109,8 @@ PATTERNS = {
     "core.provisional": (PROVISIONAL, None),
     "cases.leads": (r'<tr id="lead-(\d+)"', None),
     "cases.decisions": (r'<tr id="case-(\d+)"', None),
+    "sampling.disposals": (r'<tr id="sample-(\d+)"', None),
+    "sampling.services": (r'<tr id="sample-(\d+)"', None),
 }
 
 
@@ -168,7 +171,7 @@ def test_home_query_count_is_bounded(client, org, work, monkeypatch):
     with CaptureQueriesContext(connection) as second:
         client.get("/")
     assert len(second) == len(first)
-    assert len(first) <= 30  # session, user, rule, then a count and a few rows per panel
+    assert len(first) <= 32  # session, user, rule, then a count and a few rows per to-do item
 
 
 def test_home_has_no_inline_script(client, org, work):
