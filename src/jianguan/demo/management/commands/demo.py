@@ -14,6 +14,7 @@ from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo
 from ...equipment import SCALES as EQUIPMENT_SCALES
 from ...equipment import build_equipment
 from ...inspections import build_inspections, inspector_usernames
+from ...sampling import build_sampling
 from ...spotchecks import build_spotchecks
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
-                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报与执法办案（seed={seed}）"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报、食品抽检与快检、执法办案（seed={seed}）"
             )
             return
         if OrgUnit.objects.exists():
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 spotchecks = build_spotchecks(seed, scale)
                 complaints = build_complaints(seed, scale)
                 cases = build_cases(seed, scale)  # after complaints and inspections: their leads are decided here
+                sampling = build_sampling(seed, scale)  # after cases: it decides (or leaves in time) its own leads
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -68,6 +70,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {spotchecks.summary()}。")
         self.stdout.write(f"  {complaints.summary()}。")
         self.stdout.write(f"  {cases.summary()}。")
+        self.stdout.write(f"  {sampling.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
