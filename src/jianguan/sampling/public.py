@@ -186,7 +186,7 @@ def summary(sample: Sample) -> dict:
         "batch": sample.batch,
         "business_name": mask_name(sample.business_name) if person else sample.business_name,
         "business_uscc": "" if person else sample.business_uscc,
-        "business_kind": "个人（未登记）" if person else "单位",
+        "business_kind": "个人（未登记）" if person else "单位或个体工商户",
         "subdistrict": sample.subdistrict.name if sample.subdistrict_id else "",
         "business_format": sample.business_format.name,
         "producer_name": sample.producer_name,
