@@ -157,3 +157,12 @@ def test_the_lead_page_links_back_to_the_sample(client, org, served):
     client.force_login(org.users.east)
     page = client.get(f"/cases/leads/{sample.lead_id}/").content.decode()
     assert f'href="/sampling/{sample.pk}/" id="source-link">抽检不合格：{sample.number}' in page
+
+
+def test_a_lead_about_a_market_stall_names_a_person(org):
+    from jianguan.cases.choices import RespondentKind
+
+    sample = unqualified(org, business_name="王秀英", subdistrict=org.subs["dongguan"], sampled_on=D(2026, 9, 1), report_on=D(2026, 9, 28))
+    sample = sample_open_lead(actor=org.users.east, sample=sample, received_on=D(2026, 10, 9))
+    lead = Lead.objects.get(pk=sample.lead_id)
+    assert (lead.respondent_kind, lead.respondent_name, lead.subdistrict) == (RespondentKind.PERSON, "王秀英", org.subs["dongguan"])

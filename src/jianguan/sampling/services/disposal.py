@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jianguan.cases.choices import LeadSource
+from jianguan.cases.choices import LeadSource, RespondentKind
 from jianguan.cases.services import lead_open
 from jianguan.core.errors import DomainError
 from jianguan.core.services import acting
@@ -161,7 +161,10 @@ def _open_lead(actor: User | None, sample: Sample, *, received_on: dt.date, ip: 
     items = "、".join(sample.items.values_list("name", flat=True))
     summary = (f"{sample.sampled_on}抽样的{sample.sample_name}（{sample.get_sampling_type_display()}，抽样单编号{sample.number}），"
                f"经{sample.institution or '检验机构'}检验，{items}项目不合格（报告日期{sample.report_on}）。")
+    # A party neither registered nor holding a code (a market stall) is a person: named and shown as one.
+    kind = RespondentKind.PERSON if sample.business_id is None and not sample.business_uscc else ""
     return lead_open(actor=actor, source=LeadSource.SAMPLING, received_on=received_on, summary=summary, business=sample.business,
-                     respondent_name=sample.business_name, respondent_uscc=sample.business_uscc, subdistrict=sample.subdistrict,
+                     respondent_name=sample.business_name, respondent_uscc=sample.business_uscc, respondent_kind=kind,
+                     subdistrict=sample.subdistrict,
                      source_ref=f"sampling.sample:{sample.pk}", source_label=f"抽检不合格：{sample.number} {sample.sample_name}",
                      campaign=sample.campaign, ip=ip)
