@@ -19,7 +19,6 @@ The disposal deadline of a row: 报告日期 + 90 days (the report day not count
 working day, the next working day (a year the calendar package does not know is taken Monday to Friday).
 """
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -28,52 +27,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import chinese_calendar
-import openpyxl
 
 DISPOSAL_DAYS = 90  # SAMR Order 15: 核查处置 within 90 days of the unqualified report
 JUDGED_TYPES = ("监督抽检", "评价性抽检")
 
 
-def read_rows(path) -> list[dict]:
-    """The ledger's rows as {header: cell text}: dates as ISO text, numbers as their text."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
-    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    headers = [str(h).strip() if h is not None else "" for h in next(rows)]
-    out = []
-    for values in rows:
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        out.append({h: _text(v) for h, v in zip(headers, values, strict=False) if h})
-    return out
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _date(text: str) -> dt.date | None:
-    if not text:
-        return None
-    for sep in ("-", "/", "."):
-        if sep in text:
-            year, month, day = text.split(sep)
-            return dt.date(int(year), int(month), int(day))
-    year, rest = text.split("年")
-    month, rest = rest.split("月")
-    return dt.date(int(year), int(month), int(rest.rstrip("日")))
-
+try:
+    from ..ledger_reading import _date, _text, read_rows  # noqa: F401  (imported by the tests)
+except ImportError:  # run as a script: python tests/<app>/ledger_script.py …
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from ledger_reading import _date, _text, read_rows  # noqa: F401
 
 def _workday(day: dt.date) -> bool:
     try:
