@@ -43,8 +43,7 @@ def module_db(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
-@pytest.fixture
-def org(db):
+def make_org() -> SimpleNamespace:
     """A bureau with a department and two stations, each covering two subdistricts, and a user per role."""
     bureau = OrgUnitFactory(kind=OrgKind.BUREAU, code="B", name="测试区市场监督管理局")
     dept = OrgUnitFactory(kind=OrgKind.DEPARTMENT, code="D1", name="特种设备科", parent=bureau)
@@ -64,3 +63,9 @@ def org(db):
         admin=UserFactory(username="admin", role=Role.ADMIN, org_unit=bureau, is_staff=True, is_superuser=True),
     )
     return SimpleNamespace(bureau=bureau, dept=dept, east=east, west=west, subs=subs, users=users)
+
+
+@pytest.fixture
+def org(db):
+    """The bureau of `make_org`, for one test."""
+    return make_org()

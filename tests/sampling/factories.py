@@ -11,6 +11,7 @@ import itertools
 
 import factory
 
+from jianguan.core.models import Rule
 from jianguan.sampling.choices import Conclusion, QuickTestResult, SamplingType
 from jianguan.sampling.models import BusinessFormat, FoodCategory, QuickTest, Sample
 from jianguan.sampling.services import Item, sample_record, sample_result
@@ -29,6 +30,13 @@ def fmt(name="超市") -> BusinessFormat:
 def category(name="蔬菜制品") -> FoodCategory:
     """A 食品大类 seeded by the sampling migrations."""
     return FoodCategory.objects.get(name=name)
+
+
+def population_rule(key="region.population", value=120000, since=dt.date(2020, 1, 1)) -> Rule:
+    """A population rule (批次/千人): `region.population` for the bureau, `region.population.<code>` for a
+    station or a subdistrict."""
+    return Rule.objects.create(key=key, label="常住人口", value=str(value), unit="count", valid_from=since,
+                               source_document="第七次全国人口普查公报")
 
 
 def next_number() -> str:
