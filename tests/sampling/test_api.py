@@ -148,3 +148,38 @@ def test_quick_tests_from_a_market_station(client, org, shops):
     assert [t["id"] for t in listed["items"]] == [test.pk]
     listed = client.get("/api/v1/sampling/quicktests", {"result": "negative"}, **token(org, org.users.dept)).json()
     assert listed["count"] == 1
+
+
+def test_service_and_disposal_from_another_system(client, org, shops):
+    from jianguan.cases.models import Lead
+
+    from .factories import unqualified
+
+    sample = unqualified(org, business=shops["east"], sampled_on=dt.date(2026, 9, 1), report_on=dt.date(2026, 9, 28))
+    auth = token(org, org.users.east)
+    url = f"/api/v1/sampling/samples/{sample.pk}"
+    answer = post(client, f"{url}/service", {"served_on": "2026-09-29", "version": sample.version}, auth)
+    assert answer.status_code == 200, answer.content
+    data = answer.json()
+    assert data["served_on"] == "2026-09-29" and data["version"] == sample.version + 1
+    # Measures first, with a quantity but no unit: refused, naming the field; then with the unit.
+    measures = {"removed_qty": "12", "stopped_selling": True, "version": data["version"]}
+    refused = post(client, f"{url}/disposal", measures, auth)
+    assert refused.status_code == 400 and refused.json()["extra"]["field"] == "qty_unit" and "数量单位" in refused.json()["message"]
+    answer = post(client, f"{url}/disposal", {**measures, "qty_unit": "瓶"}, auth)
+    assert answer.status_code == 200 and answer.json()["disposal_status"] == DisposalStatus.DISPOSING
+    # Completed: the cause and a lead, opened once.
+    done = {"disposed_on": "2026-11-02", "cause": "进货查验不严", "removed_qty": "12", "destroyed_qty": "12", "qty_unit": "瓶",
+            "open_lead": True, "version": answer.json()["version"]}
+    answer = post(client, f"{url}/disposal", done, auth)
+    assert answer.status_code == 200, answer.content
+    data = answer.json()
+    assert data["disposal_status"] == DisposalStatus.DISPOSED and data["disposed_on"] == "2026-11-02" and data["lead_id"]
+    again = post(client, f"{url}/disposal", {**done, "version": data["version"]}, auth)
+    assert again.status_code == 200 and again.json()["lead_id"] == data["lead_id"]
+    assert Lead.objects.filter(source_ref=f"sampling.sample:{sample.pk}").count() == 1
+    # Negative quantities are the schema's refusal; another station does not see the sample; leadership reads only.
+    negative = post(client, f"{url}/disposal", {**done, "removed_qty": "-1", "version": data["version"] + 1}, auth)
+    assert negative.status_code == 422 and "removed_qty" in json.dumps(negative.json()["extra"]), negative.content
+    assert post(client, f"{url}/service", {"served_on": "2026-09-29"}, token(org, org.users.west)).status_code == 404
+    assert post(client, f"{url}/service", {"served_on": "2026-09-29"}, token(org, org.users.leader)).status_code == 403

@@ -15,6 +15,7 @@ from . import selectors, services
 from .choices import Conclusion, DisposalStatus, QuickTestMode, QuickTestResult, SamplingType
 from .models import BusinessFormat, FoodCategory
 from .schemas import (
+    DisposalIn,
     QuickTestFilters,
     QuickTestIn,
     QuickTestOut,
@@ -23,6 +24,7 @@ from .schemas import (
     SampleFilters,
     SampleIn,
     SampleOut,
+    ServeIn,
 )
 from .services import Item
 
@@ -101,6 +103,26 @@ def enter_result(request, pk: int, payload: ResultIn):
         actor=request.auth, ip=client_ip(request), sample=sample, report_on=payload.report_on, version=payload.version,
         conclusion=_code(payload.conclusion, Conclusion, "conclusion", "检验结论"), institution=payload.institution,
         items=[Item(i.name, i.measured, i.standard, i.unit) for i in payload.items],
+    )
+    return selectors.sample_get(actor=request.auth, pk=pk)
+
+
+@router.post("/samples/{int:pk}/service", response=SampleDetailOut, summary="登记不合格检验结论的送达")
+def serve_result(request, pk: int, payload: ServeIn):
+    sample = selectors.sample_get(actor=request.auth, pk=pk)
+    services.sample_serve(actor=request.auth, ip=client_ip(request), sample=sample, served_on=payload.served_on,
+                          version=payload.version)
+    return selectors.sample_get(actor=request.auth, pk=pk)
+
+
+@router.post("/samples/{int:pk}/disposal", response=SampleDetailOut, summary="登记不合格样品的核查处置（可先记措施，后报完成）")
+def record_disposal(request, pk: int, payload: DisposalIn):
+    sample = selectors.sample_get(actor=request.auth, pk=pk)
+    services.sample_dispose(
+        actor=request.auth, ip=client_ip(request), sample=sample, disposed_on=payload.disposed_on, cause=payload.cause,
+        removed_qty=payload.removed_qty, recalled_qty=payload.recalled_qty, destroyed_qty=payload.destroyed_qty,
+        qty_unit=payload.qty_unit, stopped_selling=payload.stopped_selling, note=payload.note, open_lead=payload.open_lead,
+        no_case_reason=payload.no_case_reason, version=payload.version,
     )
     return selectors.sample_get(actor=request.auth, pk=pk)
 

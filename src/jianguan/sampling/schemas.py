@@ -2,6 +2,7 @@
 检验结论, 业态, 食品大类, 所属街道); the API resolves them and answers in Chinese with the field named."""
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -53,6 +54,28 @@ class ResultIn(Schema):
     conclusion: str = Field(max_length=20, description="检验结论：qualified/unqualified/problem 或 合格/不合格/问题样品（风险监测）")
     items: list[ItemIn] = Field([], max_length=30, description="不合格项目（结论为不合格或问题样品时至少一项）")
     institution: str = Field("", max_length=200, description="检验机构（不填沿用已登记的）")
+    version: int | None = Field(None, ge=0, le=2**31 - 1, description="读取时的版本；已被他人修改答 409")
+
+
+class ServeIn(Schema):
+    served_on: dt.date = Field(description="不合格检验结论送达被抽样单位的日期，YYYY-MM-DD")
+    version: int | None = Field(None, ge=0, le=2**31 - 1, description="读取时的版本；已被他人修改答 409")
+
+
+QTY = {"ge": 0, "max_digits": 14, "decimal_places": 2}
+
+
+class DisposalIn(Schema):
+    disposed_on: dt.date | None = Field(None, description="处置完成日期；不填为处置中（先记录已采取的措施）")
+    cause: str = Field("", max_length=2000, description="原因排查情况（完成处置时必填）")
+    removed_qty: Decimal | None = Field(None, description="下架数量", **QTY)
+    recalled_qty: Decimal | None = Field(None, description="召回数量", **QTY)
+    destroyed_qty: Decimal | None = Field(None, description="销毁数量", **QTY)
+    qty_unit: str = Field("", max_length=10, description="数量单位，如 公斤、件、箱（填了数量时必填）")
+    stopped_selling: bool = Field(False, description="已责令停止经营")
+    note: str = Field("", max_length=2000, description="处置情况")
+    open_lead: bool = Field(False, description="移交案件线索（每个样品只移交一次；已移交的沿用）")
+    no_case_reason: str = Field("", max_length=200, description="不移交立案的理由（完成处置且不移交线索时必填）")
     version: int | None = Field(None, ge=0, le=2**31 - 1, description="读取时的版本；已被他人修改答 409")
 
 
