@@ -228,3 +228,19 @@ def test_rates_are_numbers_with_two_decimals():
     assert json_number(Decimal("97.666")) == 97.67
     assert json_number(Decimal("100")) == 100.0
     assert json_number(5) == 5 and json_number(None) is None
+
+
+@pytest.mark.django_db
+def test_an_upgrade_replaces_an_unmodified_copy_of_a_shipped_template_before_its_next_report(tmp_path):
+    """A bureau upgrades: its database still holds last version's copy of the work summary. The next report,
+    from the command line or the page, is built from the shipped template — unless the bureau edited it."""
+    from jianguan.reports.engine import builtin_body
+    from jianguan.reports.models import ReportTemplate
+
+    build_report("work_summary", Params.build(period="2026H1"))
+    ReportTemplate.objects.filter(key="work_summary").update(body="# 旧版本的工作总结\n旧模板的正文。")
+    report = build_report("work_summary", Params.build(period="2026H1"))
+    assert "旧模板" not in report.text and ReportTemplate.objects.get(key="work_summary").body == builtin_body("work_summary")
+    ReportTemplate.objects.filter(key="work_summary").update(body="# 本局改写的工作总结\n本局的正文。", customized=True)
+    report = build_report("work_summary", Params.build(period="2026H1"))
+    assert "本局的正文" in report.text

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from jianguan.campaigns.services import campaign_create
+from jianguan.cases.choices import CaseStatus, LeadSource, LeadStatus
 from jianguan.core.errors import DomainError
 from jianguan.core.indicators import (
     all_indicators,
@@ -27,6 +28,7 @@ from jianguan.sampling.choices import QUICKTEST_ITEMS, Conclusion, QuickTestResu
 from jianguan.sampling.models import QuickTest, Sample
 from jianguan.sampling.services.common import set_clocks
 
+from ..cases.factories import CaseFactory, LeadFactory
 from ..conftest import make_org
 from ..factories import BusinessFactory
 from ..reports.test_links import _check_every_figure
@@ -98,6 +100,8 @@ def _build_world(org):
                                                             rng.choice(EDGES)]))
             set_clocks(sample)
             sample.save()
+        if conclusion == Conclusion.UNQUALIFIED and rng.random() < 0.6:
+            _hand_over(rng, sample)
     for _ in range(60):
         sub = rng.choice(subs)
         QuickTestFactory(
@@ -106,6 +110,22 @@ def _build_world(org):
             campaign=campaign if rng.random() < 0.3 else None,
         )
     return org
+
+
+def _hand_over(rng, sample) -> None:
+    """The sample's case lead: pending, or filed as a case that is open or closed (on a quarter's edge or not)."""
+    received = sample.report_on + dt.timedelta(days=rng.choice([1, 10, 30]))
+    filed = rng.random() < 0.7
+    lead = LeadFactory(source=LeadSource.SAMPLING, business=sample.business, respondent_name=sample.business_name,
+                       subdistrict=sample.subdistrict, received_on=received, source_ref=f"sampling.sample:{sample.pk}",
+                       status=LeadStatus.FILED if filed else LeadStatus.PENDING, decided_on=received if filed else None)
+    sample.lead = lead
+    sample.save(update_fields=["lead"])
+    if filed:
+        closed_on = rng.choice([None, received + dt.timedelta(days=rng.randrange(120)), max(received, rng.choice(EDGES))])
+        CaseFactory(lead=lead, business=sample.business, respondent_name=sample.business_name, subdistrict=sample.subdistrict,
+                    source=LeadSource.SAMPLING, filed_on=received, closed_on=closed_on,
+                    status=CaseStatus.CLOSED if closed_on else CaseStatus.INVESTIGATING)
 
 
 # ---------------------------------------------------------------- the same figures in Python
@@ -131,7 +151,7 @@ def _item(test) -> str:
 def expected(p: Params) -> dict:
     """Each counted figure's records and each part's: picked from every sample and quick test with the
     definitions written out again."""
-    samples = [s for s in Sample.objects.select_related("subdistrict__station", "business_format", "food_category")
+    samples = [s for s in Sample.objects.select_related("subdistrict__station", "business_format", "food_category", "lead__case")
                if _in_scope(s, p)]
     tests = [t for t in QuickTest.objects.select_related("subdistrict__station") if _in_scope(t, p)]
     sampled = [s for s in samples if _in(s.sampled_on, p)]
@@ -139,6 +159,9 @@ def expected(p: Params) -> dict:
     unqualified = [s for s in sampled if s.conclusion == Conclusion.UNQUALIFIED]
     reported = [s for s in samples if s.conclusion == Conclusion.UNQUALIFIED and _in(s.report_on, p)]
     period_tests = [t for t in tests if _in(t.tested_on, p)]
+    handed = [s.lead for s in samples if s.lead_id and _in(s.report_on, p)]
+    filed = [lead for lead in handed if lead.status == LeadStatus.FILED]
+    closed = [lead for lead in filed if lead.case.status == CaseStatus.CLOSED and lead.case.closed_on <= p.as_of]
 
     def fmt_of(s):
         return s.business_format.name
@@ -160,6 +183,9 @@ def expected(p: Params) -> dict:
         "sampling.disposed": ([s for s in samples if s.conclusion == Conclusion.UNQUALIFIED and _in(s.disposed_on, p)], None),
         "sampling.disposal_overdue": ([s for s in samples if s.conclusion == Conclusion.UNQUALIFIED and s.disposal_due < p.as_of
                                        and (s.disposed_on is None or s.disposed_on > p.as_of)], None),
+        "sampling.leads": (handed, None),
+        "sampling.leads_filed": (filed, None),
+        "sampling.cases_closed": (closed, None),
         "quicktests.count": (period_tests, _item),
         "quicktests.positive": ([t for t in period_tests if t.result == QuickTestResult.POSITIVE], _item),
     }
@@ -285,10 +311,11 @@ def test_drill_columns_read(world):
 
 def test_one_query_per_table(world, django_assert_max_num_queries):
     sampling_indicators.clear_reference_cache()
-    with django_assert_max_num_queries(5):  # 业态, 食品大类 (cached after), the samples, the quick tests, the population
+    # 业态, 食品大类 (cached after), the samples, their case leads, the quick tests, the population
+    with django_assert_max_num_queries(6):
         compute(KEYS, Params.build(period="2026Q3"))
     station = Params.build(period="2026Q3", scope="station:S1")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         compute(KEYS, station)
 
 
@@ -341,6 +368,8 @@ def test_the_work_summary_quotes_the_sampling_figures(world):
     assert "风险监测样品不作合格判定，不计入合格率" in section
     assert f"核查处置率{v['sampling.disposal_rate']:.2f}%" in section
     assert f"超过处置期限尚未完成核查处置的{v['sampling.disposal_overdue']}批次" in section
+    assert (f"不合格样品移交案件线索{v['sampling.leads']}起，已立案{v['sampling.leads_filed']}起，"
+            f"截至2026年9月30日已结案{v['sampling.cases_closed']}起") in section
     assert f"完成快检{v['quicktests.count']}批次，检出阳性{v['quicktests.positive']}批次" in section
     station = build_report("work_summary", Params.build(period="2026Q3", scope="station:S1")).text.split("## 七、", 1)[1]
     assert "东关市场监管所辖区共完成食品抽检监测" in station and "批次/千人" not in station  # no station population

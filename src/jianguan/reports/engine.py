@@ -61,7 +61,9 @@ def builtin_body(key: str) -> str | None:
 
 
 def get_template(key: str) -> ReportTemplate:
-    if not ReportTemplate.objects.filter(key=key).exists():
+    # Every build first takes in the shipped templates: after an upgrade, an unmodified copy of a built-in
+    # template is replaced before its first report (not only once someone opens the template list).
+    if key in _builtin_files() or not ReportTemplate.objects.filter(key=key).exists():
         sync_builtin_templates()
     template = ReportTemplate.objects.filter(key=key).first()
     if template is None:

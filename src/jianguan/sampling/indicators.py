@@ -18,7 +18,8 @@ one (a seller outside the district, a stall not placed) belongs to the food depa
 bureau's figures only.
 
 Passes: one over the samples (the period's batches and results, its reports and disposals, and the
-overdue stock), one over the quick tests, and one over a campaign's samples and one over its quick tests.
+overdue stock), one over the case leads opened by unqualified samples (by the sample's report date), one
+over the quick tests, and one over a campaign's samples and one over its quick tests.
 批次/千人 reads the population rule of the report's scope (one small query); see `core.indicators.population`.
 """
 
@@ -27,6 +28,8 @@ import time
 from django.db import models
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, Value, When
 
+from jianguan.cases.choices import CaseStatus, LeadSource, LeadStatus
+from jianguan.cases.models import Lead
 from jianguan.core.indicators import Column, Dimension, Indicator, register
 from jianguan.core.periods import Params
 
@@ -273,6 +276,43 @@ _figure(
     definition="截至日期时检验结论为不合格、处置期限（自报告日期起90日）早于截至日期、且截至日期前（含当日）尚未完成核查处置的"
     f"样品批次。{_SCOPE}",
     where=_overdue_where, residual=_const(UNQUALIFIED), **_DISPOSAL,
+)
+
+# ---------------------------------------------------------------- the case leads of unqualified samples: one pass
+# Over the leads table (a few rows per unqualified sample), reaching the sample through its unique lead key:
+# the seeds' "对不合格食品全部立案处理" (001) and "涉及我市不合格情况共*起，*起已结案处理" (004).
+
+
+def _sample_leads():
+    return Lead.objects.filter(source=LeadSource.SAMPLING, sample__isnull=False).select_related(
+        "sample__subdistrict__station", "case")
+
+
+LEAD_COLUMNS = (
+    Column("抽样单编号", "sample.number"),
+    Column("样品名称", "sample.sample_name"),
+    Column("被抽样单位名称", "sample.business_name"),
+    Column("所属街道", "sample.subdistrict.name"),
+    Column("承办监管所", "sample.subdistrict.station.name"),
+    Column("报告日期", "sample.report_on"),
+    Column("线索受理日期", "received_on"),
+    Column("线索状态", "get_status_display"),
+    Column("案件编号", "case.number"),
+    Column("案件状态", "case.get_status_display"),
+    Column("结案日期", "case.closed_on"),
+)
+_LEADS = {"source": "sampling.sample_lead", "queryset": _sample_leads, "columns": LEAD_COLUMNS, "unit": "起",
+          "scope_field": "sample__subdistrict", "where": _in_period("sample__report_on")}
+_LEAD_DEF = "报告日期在统计期间内、已移交案件线索的不合格样品（每个样品只移交一次）"
+_figure("sampling.leads", "不合格样品移交案件线索", definition=f"{_LEAD_DEF}。{_SCOPE}", **_LEADS)
+_figure(
+    "sampling.leads_filed", "不合格样品已立案", definition=f"{_LEAD_DEF}中，线索已决定立案的（按当前记录）。{_SCOPE}",
+    residual=_const(Q(status=LeadStatus.FILED)), **_LEADS,
+)
+_figure(
+    "sampling.cases_closed", "不合格样品案件已结案",
+    definition=f"{_LEAD_DEF}中，立案后的案件截至日期前（含当日）已结案的。{_SCOPE}",
+    residual=lambda p: Q(case__status=CaseStatus.CLOSED, case__closed_on__lte=p.as_of), **_LEADS,
 )
 
 # ---------------------------------------------------------------- quick tests: one pass
