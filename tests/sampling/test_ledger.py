@@ -292,6 +292,27 @@ def test_export_adds_where_the_sample_stands_and_round_trips(org, shops, tmp_pat
     assert [r["抽样单编号"] for r in export(tmp_path, name="西关.xlsx", user="west")] == ["S-2"]
 
 
+def test_a_result_overturned_by_retest_round_trips(org, shops, tmp_path):
+    """复检合格: the sample is 合格 and the ledger lists no items, though its record keeps those of the first
+    report; exporting and importing it back changes nothing."""
+    from jianguan.sampling.choices import RetestOutcome
+    from jianguan.sampling.services import sample_retest_request, sample_retest_result, sample_serve
+
+    from .factories import unqualified
+
+    sample = unqualified(org, sampled_on=dt.date(2026, 9, 1), report_on=dt.date(2026, 9, 28))
+    sample = sample_serve(actor=None, sample=sample, served_on=dt.date(2026, 9, 29))
+    sample = sample_retest_request(actor=None, sample=sample, requested_on=dt.date(2026, 10, 9))
+    sample = sample_retest_result(actor=None, sample=sample, report_on=dt.date(2026, 10, 30), outcome=RetestOutcome.OVERTURNED)
+    assert sample.items.exists()
+    out = tmp_path / "往返.xlsx"
+    assert run_export(SAMPLE_LEDGER, out) == 1
+    assert [(r["检验结论"], r["不合格项目"], r["处置状态"]) for r in read(out)] == [("合格", "", "无需处置")]
+    result = importing(out)
+    assert result.accepted, [str(e) for e in result.errors]
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+
+
 def test_a_sample_handled_here_may_only_be_completed_by_a_file(org, tmp_path):
     recorded = sampled(org, number="P-1", sample_name="腌制萝卜")  # on the pages, at a registered business
     out = tmp_path / "现有.xlsx"

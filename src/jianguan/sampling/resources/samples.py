@@ -226,7 +226,10 @@ class SampleImportLedger(Ledger):
         if data["pending_usccs"] or data["pending_numbers"]:
             self._load(ctx)
         if existing is not None:
-            existing.item_names = tuple(data["items"].get(existing.pk, ()))
+            # As the export writes them: a sample whose result was overturned (复检合格, 异议成立) is 合格 and
+            # lists no items, though the items of the first report stay on its record.
+            has_items = existing.conclusion in WITH_ITEMS
+            existing.item_names = tuple(data["items"].get(existing.pk, ())) if has_items else ()
         else:
             for attr, default in NEW_DEFAULTS.items():
                 values.setdefault(attr, default)
