@@ -89,3 +89,14 @@ def test_samples_and_quick_tests_count_toward_a_campaign_within_its_dates(org):
     with pytest.raises(DomainError, match="抽样记录"):
         campaign_update(actor=None, pk=festival.pk, version=festival.version, start=D(2026, 9, 25))
     assert sample.campaign == festival
+
+
+def test_a_valid_code_issued_by_another_authority_is_taken_as_the_ledger_takes_it(org):
+    """GB 32100: position 1 may be a letter (Y: other registration authorities); the services check codes with
+    the register's rule, as the ledgers do, so a school canteen run by such a body is not refused."""
+    from ..factories import with_check_digit
+
+    code = with_check_digit("Y2370102MA3C8XY10")
+    test = quicktest_record(actor=None, tested_on=D(2026, 9, 3), place="某学校食堂", business_uscc=code.lower(), product="米饭",
+                            item="非法添加", result="negative", subdistrict=org.subs["dongguan"])
+    assert test.business_uscc == code

@@ -4,9 +4,9 @@
 import datetime as dt
 
 from django.db import transaction
-from stdnum.cn import uscc as uscc_std
 
 from jianguan.businesses.models import Business
+from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.campaigns.models import Campaign
 from jianguan.core.calendar import add_working_days
 from jianguan.core.deadlines import (
@@ -49,9 +49,9 @@ def respondent_fields(*, business: Business | None, name: str = "", kind: str = 
     uscc = (uscc or "").strip().upper()
     if uscc:  # a registered business given by its code alone is that business
         try:
-            uscc = uscc_std.validate(uscc)
-        except Exception:
-            raise DomainError("invalid_uscc", f"统一社会信用代码“{uscc}”校验不通过", {"field": "respondent_uscc"}) from None
+            uscc = normalize_uscc(uscc)
+        except UsccError as exc:
+            raise DomainError("invalid_uscc", f"统一社会信用代码“{uscc}”校验不通过：{exc}", {"field": "respondent_uscc"}) from None
         registered = Business.objects.filter(uscc=uscc).first()
         if registered is not None:
             return respondent_fields(business=registered, subdistrict=subdistrict)

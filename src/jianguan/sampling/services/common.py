@@ -1,8 +1,7 @@
 """What every sampling service shares: who may write where, the clocks, the business of a record."""
 
-from stdnum.cn import uscc as uscc_std
-
 from jianguan.businesses.models import Business
+from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.cases.services.common import check_version, not_before, require_text  # noqa: F401  (shared helpers)
 from jianguan.core.calendar import WorkingCalendar
 from jianguan.core.deadlines import register_provisional, unregister_provisional
@@ -37,9 +36,9 @@ def clean_uscc(value: str, field: str, label: str = "统一社会信用代码") 
     if not value:
         return ""
     try:
-        return uscc_std.validate(value)
-    except Exception:
-        raise DomainError("invalid_uscc", f"{label}“{value}”校验不通过", {"field": field}) from None
+        return normalize_uscc(value)
+    except UsccError as exc:
+        raise DomainError("invalid_uscc", f"{label}“{value}”校验不通过：{exc}", {"field": field}) from None
 
 
 def business_fields(*, business: Business | None, name: str = "", uscc: str = "", subdistrict: Subdistrict | None = None,
