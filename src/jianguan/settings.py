@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jianguan.spotchecks",
     "jianguan.complaints",
     "jianguan.sampling",
+    "jianguan.credit",
     "jianguan.demo",
     "jianguan.reports",
 ]

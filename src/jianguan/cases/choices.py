@@ -154,3 +154,16 @@ class PublicationStatus(models.TextChoices):
     EXPIRED = "expired", "公示期满"
     WITHDRAWN = "withdrawn", "已撤下（决定撤销）"
     ENDED = "ended", "提前停止公示"
+
+
+class SeriousCategory(models.TextChoices):
+    """The areas of 严重违法失信行为 in SAMR Order 44 (市场监督管理严重违法失信名单管理办法, 2021): a penalty
+    decision flagged with one of them is proposed for the serious violation list. Blank: not flagged."""
+
+    NONE = "", "否"
+    FOOD_DRUG = "food_drug", "食品药品安全领域（食品、药品、化妆品、医疗器械）"
+    QUALITY = "quality", "质量安全领域（工业产品、特种设备等）"
+    CONSUMER = "consumer", "侵害消费者权益"
+    COMPETITION = "competition", "破坏公平竞争秩序和扰乱市场秩序"
+    REGISTRATION = "registration", "违反登记管理、信息公示规定"
+    OTHER = "other", "其他严重违法失信行为"

@@ -16,6 +16,7 @@ from .choices import (
     Procedure,
     PublicationStatus,
     RespondentKind,
+    SeriousCategory,
     StepKind,
     SuspensionReason,
     TransferTarget,
@@ -158,6 +159,9 @@ class Case(Respondent):
     fine_amount = models.DecimalField("罚款金额（元）", default=0, **MONEY)
     confiscated_income = models.DecimalField("没收违法所得金额（元）", default=0, **MONEY)
     confiscated_value = models.DecimalField("没收物品货值（元）", default=0, **MONEY)
+    # A decision the deciders find to be a 严重违法失信行为 (SAMR Order 44) carries its category: the credit
+    # module proposes the business for the serious violation list from it. Blank: not flagged.
+    serious_category = models.CharField("严重违法失信行为", max_length=20, choices=SeriousCategory.choices, blank=True, default="")
     exempt = models.BooleanField("不予行政处罚", default=False)
     exempt_reason = models.CharField("不予处罚理由", max_length=20, choices=NoPenaltyReason.choices, blank=True)
     served_on = models.DateField("送达日期", null=True, blank=True)

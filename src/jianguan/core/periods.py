@@ -156,11 +156,14 @@ class Params:
     # A campaign's code (campaigns.Campaign.code): the `campaign.*` figures count that campaign's records.
     # Core does not know campaigns; the campaigns app registers the parameter and checks the code.
     campaign: str = ""
+    # The annual-report year (年报年度) the `credit.annual_report*` figures are about; None: the year
+    # before the as-of date (the filing window of year Y runs in Y+1).
+    report_year: int | None = None
 
     @classmethod
     def build(
         cls, *, as_of: dt.date | str | None = None, period: str | None = None, scope: str | None = None,
-        campaign: str | None = None,
+        campaign: str | None = None, report_year: int | str | None = None,
     ) -> "Params":
         if isinstance(as_of, str):
             try:
@@ -168,12 +171,17 @@ class Params:
             except ValueError as exc:
                 raise DomainError("invalid_as_of", f"截至日期“{as_of}”无法识别，请写成 2026-06-30") from exc
         campaign = (campaign or "").strip()
+        year = _report_year(report_year)
         if period:
             p = Period.parse(period)
-            return cls(as_of or p.end, p, Scope.parse(scope), campaign)
+            return cls(as_of or p.end, p, Scope.parse(scope), campaign, year)
         if as_of is None:
             raise DomainError("missing_period", "请给出统计期间（--period）或截至日期（--as-of）")
-        return cls(as_of, Period.year_to_date(as_of), Scope.parse(scope), campaign)
+        return cls(as_of, Period.year_to_date(as_of), Scope.parse(scope), campaign, year)
+
+    @property
+    def annual_report_year(self) -> int:
+        return self.report_year or self.as_of.year - 1
 
     def with_period(self, period: Period) -> "Params":
         return dataclasses.replace(self, as_of=period.end, period=period)
@@ -191,4 +199,15 @@ class Params:
         }
         if self.campaign:  # only when set, so that the hashes of reports without one do not change
             out["campaign"] = self.campaign
+        if self.report_year:
+            out["report_year"] = self.report_year
         return out
+
+
+def _report_year(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise DomainError("invalid_report_year", f"年报年度“{value}”无法识别，请写成四位年份，如 2025")
+    return int(text)

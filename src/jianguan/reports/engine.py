@@ -71,7 +71,8 @@ def get_template(key: str) -> ReportTemplate:
     return template
 
 
-def build_params(*, as_of=None, period: str | None = None, scope: str | None = None, campaign: str | None = None) -> Params:
+def build_params(*, as_of=None, period: str | None = None, scope: str | None = None, campaign: str | None = None,
+                 report_year: int | str | None = None) -> Params:
     """Params.build, checking the campaign's code; given only a campaign, its own dates are the period
     and the figures count its records up to today."""
     campaign = (campaign or "").strip()
@@ -79,7 +80,7 @@ def build_params(*, as_of=None, period: str | None = None, scope: str | None = N
         found = campaign_by_code(campaign)  # an unknown code is refused, naming it
         if not period and not as_of:
             period, as_of = f"{found.start.isoformat()}..{found.end.isoformat()}", timezone.localdate()
-    return Params.build(as_of=as_of, period=period, scope=scope, campaign=campaign)
+    return Params.build(as_of=as_of, period=period, scope=scope, campaign=campaign, report_year=report_year)
 
 
 def area_label(params: Params) -> str:

@@ -24,17 +24,18 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="统计期间：2026H1、2026Q3、2026-08、2026 或 2026-01-01..2026-06-30")
         parser.add_argument("--as-of", help="截至日期，如 2026-06-30（只给截至日期时，统计期间为当年1月1日至该日）")
         parser.add_argument("--scope", help="范围：station:监管所代码 或 subdistrict:街道代码；缺省为全局")
+        parser.add_argument("--report-year", help="年报年度（credit.annual_report* 指标；缺省为截至日期的上一年）")
         parser.add_argument("--campaign", help="专项行动编号（campaign.* 指标必填）")
         parser.add_argument("--user", help="以该用户的身份与辖区取数（缺省为全局）")
         parser.add_argument("--format", choices=("json", "csv"), default="json")
         parser.add_argument("-o", "--output", help="输出文件；缺省打印到屏幕")
 
-    def handle(self, *args, keys, period, as_of, scope, campaign, user, format, output, **opts):
+    def handle(self, *args, keys, period, as_of, scope, campaign, report_year, user, format, output, **opts):
         if not (period or as_of or campaign):
             raise CommandError("请给出统计期间（--period）、截至日期（--as-of）或专项行动（--campaign）")
         try:
             actor = resolve_actor(user) if user else None
-            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign)
+            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign, report_year=report_year)
             params, rows = figure_rows(keys, params, actor=actor, base_url=settings.JIANGUAN_BASE_URL)
         except DomainError as exc:
             raise CommandError(exc.message) from exc

@@ -27,18 +27,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--campaign", help="专项行动编号（campaign.* 指标必填）；只给专项行动时，统计期间为行动起止日期，截至今天"
         )
+        parser.add_argument("--report-year", help="年报年度（credit.annual_report* 指标；缺省为截至日期的上一年）")
         parser.add_argument("--format", choices=sorted(FORMATS), default="json")
         parser.add_argument("-o", "--output", help="输出文件；缺省打印到屏幕（仅 json、md）")
         parser.add_argument("--drilldowns", action="store_true", help="xlsx：每个指标的明细各占一页")
         parser.add_argument("--user", help="以该用户的身份与辖区生成（缺省为全局）")
         parser.add_argument("--no-snapshot", action="store_true", help="不保存报表快照")
 
-    def handle(self, *args, template, as_of, period, scope, campaign, format, output, drilldowns, user, no_snapshot, **opts):
+    def handle(self, *args, template, as_of, period, scope, campaign, report_year, format, output, drilldowns, user, no_snapshot,
+               **opts):
         if not (as_of or period or campaign):
             raise CommandError("请给出统计期间（--period）、截至日期（--as-of）或专项行动（--campaign）")
         try:
             actor = resolve_actor(user) if user else None
-            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign)
+            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign, report_year=report_year)
             report = build_report(template, params, actor=actor, link=link_maker(params, base=settings.JIANGUAN_BASE_URL))
             data = render(report, format, drilldowns=drilldowns, actor=actor)
         except TemplateInvalid as exc:
