@@ -1,0 +1,1 @@
+"""Figures registered on import (see the package)."""

@@ -1,0 +1,5 @@
+"""/public/credit/: 信用信息查询 — no login, rate limited, read-only."""
+
+app_name = "credit_public"
+
+urlpatterns: list = []

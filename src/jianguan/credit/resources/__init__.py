@@ -1,0 +1,1 @@
+"""Import and export of credit ledgers (registered with core's import registry on discovery)."""
