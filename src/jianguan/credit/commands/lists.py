@@ -1,0 +1,1 @@
+SUBCOMMANDS: list = []
