@@ -230,3 +230,54 @@ class RiskOverride(models.Model):
         verbose_name_plural = "信用风险分类人工调整"
         ordering = ["-set_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["business"], condition=Q(ended_on__isnull=True), name="uniq_open_risk_override")]
+
+    def __str__(self):
+        return f"人工调整为{self.get_risk_class_display()}（{self.set_on}）"
+
+
+class RiskRun(models.Model):
+    """One run of the monthly scoring: when, on which date, by whom, and what it changed (the audit of a run;
+    the businesses whose class changed are in RiskClassPeriod)."""
+
+    run_on = models.DateField("评分日期", db_index=True)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    seconds = models.FloatField("用时（秒）", default=0)
+    scored = models.PositiveIntegerField("评分主体数", default=0)
+    scores_written = models.PositiveIntegerField("评分变动数", default=0)
+    classes_changed = models.PositiveIntegerField("分类变动数", default=0)
+    # {"A": n, "B": n, "C": n, "D": n}: the effective classes of the businesses scored, after the run.
+    counts = models.JSONField("各类主体数", default=dict)
+    run_by = models.ForeignKey(USER, verbose_name="执行人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "信用风险评分批次"
+        verbose_name_plural = "信用风险评分批次"
+        ordering = ["-run_on", "-id"]
+
+    def __str__(self):
+        return f"{self.run_on} 信用风险评分"
+
+
+class RiskClassPeriod(models.Model):
+    """The effective 信用风险分类 of a business from `valid_from` until the day before `valid_to` (open: still
+    in force): the history that credit.risk_class counts as of a date. Written only when the class changes."""
+
+    business = models.ForeignKey(Business, verbose_name="市场主体", on_delete=models.PROTECT, related_name="credit_class_periods")
+    risk_class = models.CharField("信用风险分类", max_length=1, choices=CreditRiskClass.choices)
+    overridden = models.BooleanField("人工调整", default=False)
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("终止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "信用风险分类记录"
+        verbose_name_plural = "信用风险分类记录"
+        ordering = ["business", "valid_from"]
+        indexes = [models.Index(fields=["valid_from", "valid_to", "risk_class"], name="risk_period_asof")]
+        constraints = [
+            models.UniqueConstraint(fields=["business"], condition=Q(valid_to__isnull=True), name="uniq_open_risk_period"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                                   name="risk_period_not_empty", violation_error_message="终止日期须晚于起始日期"),
+        ]
+
+    def __str__(self):
+        return f"{self.risk_class}类 {self.valid_from}—{self.valid_to or ''}"
