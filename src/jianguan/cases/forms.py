@@ -22,6 +22,7 @@ from .choices import (
     NoPenaltyReason,
     PenaltyKind,
     RespondentKind,
+    SeriousCategory,
     SuspensionReason,
     TransferTarget,
 )
@@ -333,6 +334,9 @@ class NotifyForm(PenaltyForm):
 
 class DecideForm(PenaltyForm):
     decided_on = date_field("决定日期")
+    # SAMR Order 44: a decision flagged here is proposed for the 严重违法失信名单 (credit supervision decides).
+    serious_category = choice_field("严重违法失信行为", SeriousCategory.choices[1:], required=False, blank="否（不属于严重违法失信行为）",
+                                    help_text="属于《市场监督管理严重违法失信名单管理办法》规定情形的，选择其领域；信用监管科据此提出列入严重违法失信名单")
 
 
 class NoPenaltyForm(CaseForm):

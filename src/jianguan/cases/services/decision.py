@@ -16,7 +16,15 @@ from jianguan.core.services import acting
 from jianguan.org.models import Subdistrict, User
 
 from .. import documents, rules
-from ..choices import CaseStatus, LeadSource, NoPenaltyReason, Procedure, RespondentKind, StepKind
+from ..choices import (
+    CaseStatus,
+    LeadSource,
+    NoPenaltyReason,
+    Procedure,
+    RespondentKind,
+    SeriousCategory,
+    StepKind,
+)
 from ..models import Case, CaseCategory
 from ..publication_rules import publication_required
 from .common import check_writer, not_before, require_text, save
@@ -67,10 +75,14 @@ def _decided(case: Case, *, number: str, on: dt.date) -> None:
 @transaction.atomic
 def case_decide(*, actor: User | None, pk: int, version: int | None, decided_on: dt.date, penalty_kinds: list[str],
                 approved_by: str, fine_amount=0, confiscated_income=0, confiscated_value=0, opinion: str = "",
-                ip: str | None = None) -> Case:
+                serious_category: str = "", ip: str | None = None) -> Case:
     """行政处罚决定 after the notice: not heavier than notified, within the decision deadline; numbered from
-    the `penalty_decision` sequence (the 行政处罚决定书 bears it); publication due in 20 working days."""
+    the `penalty_decision` sequence (the 行政处罚决定书 bears it); publication due in 20 working days.
+    `serious_category` (SAMR Order 44) flags the decision as 严重违法失信行为: credit proposes it for the list."""
     case = locked_case(pk, version, actor)
+    serious_category = (serious_category or "").strip()
+    if serious_category not in SeriousCategory.values:
+        raise DomainError("invalid_serious_category", f"严重违法失信行为类别“{serious_category[:20]}”无效", {"field": "serious_category"})
     if case.status == CaseStatus.REVIEW:
         raise DomainError("notice_required", "作出行政处罚决定前，须告知当事人拟作出的行政处罚内容及事实、理由、依据，"
                           "并告知其依法享有陈述、申辩（听证）的权利")
@@ -95,6 +107,7 @@ def case_decide(*, actor: User | None, pk: int, version: int | None, decided_on:
         _decided(case, number=number, on=decided_on)
         case.penalty_kinds, case.fine_amount, case.confiscated_income, case.confiscated_value = kinds, fine, income, value
         case.exempt, case.exempt_reason = False, ""
+        case.serious_category = serious_category
         # Published within 20 working days, unless Order 45 leaves it unpublished (a warning alone).
         case.publish_due = (tracked(case, "publish_due", decided_on,
                                     working_days=working_days_rule("cases.publish_working_days", decided_on))
