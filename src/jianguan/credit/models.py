@@ -240,7 +240,8 @@ class RiskRun(models.Model):
     the businesses whose class changed are in RiskClassPeriod)."""
 
     run_on = models.DateField("评分日期", db_index=True)
-    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    # Written when the run ends: the next run re-checks the businesses edited after it.
+    finished_at = models.DateTimeField("完成时间", auto_now_add=True)
     seconds = models.FloatField("用时（秒）", default=0)
     scored = models.PositiveIntegerField("评分主体数", default=0)
     scores_written = models.PositiveIntegerField("评分变动数", default=0)

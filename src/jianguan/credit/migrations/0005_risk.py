@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("run_on", models.DateField(db_index=True, verbose_name="评分日期")),
-                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(auto_now_add=True, verbose_name="完成时间")),
                 ("seconds", models.FloatField(default=0, verbose_name="用时（秒）")),
                 ("scored", models.PositiveIntegerField(default=0, verbose_name="评分主体数")),
                 ("scores_written", models.PositiveIntegerField(default=0, verbose_name="评分变动数")),
