@@ -1,0 +1,80 @@
+"""The list pages as people use them: the department decides a batch of proposals from the 信用监管 page
+(overdue first) and downloads the decision; a station sees only its jurisdiction and cannot decide; the
+entries export; a removal application is registered from the entry page and decided on the repairs page."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from jianguan.credit.choices import EntryStatus, RepairStatus
+from jianguan.credit.models import AbnormalEntry, RepairApplication
+
+from ..conftest import make_org
+from ..factories import BusinessFactory
+from .factories import entry
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def world():
+    org = make_org()
+    east = BusinessFactory(subdistrict=org.subs["dongguan"], name="东关甲公司")
+    west = BusinessFactory(subdistrict=org.subs["xiguan"], name="西关乙公司")
+    late = entry(east, proposed_on=D(2026, 7, 1))
+    AbnormalEntry.objects.filter(pk=late.pk).update(decision_due=D(2026, 7, 15))
+    other = entry(west, proposed_on=D(2026, 7, 2))
+    AbnormalEntry.objects.filter(pk=other.pk).update(decision_due=D(2026, 7, 16))
+    return org, late, other
+
+
+def test_the_department_decides_a_batch_and_downloads_the_decision(client, world):
+    org, late, other = world
+    client.force_login(org.users.dept)
+    page = client.get(reverse("credit:index"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "信用监管" in html
+    assert html.index("东关甲公司") < html.index("西关乙公司") and "已逾期" in html
+    refused = client.post(reverse("credit:proposals_decide"), {"ids": [late.pk], "decided_on": "2026-07-10", "approved_by": ""},
+                          follow=True)
+    assert "请填写审批人" in refused.content.decode()
+    client.post(reverse("credit:proposals_decide"), {"ids": [late.pk, other.pk], "decided_on": "2026-07-10", "approved_by": "王局长",
+                                                     "action": "decide"})
+    listed = AbnormalEntry.objects.get(pk=late.pk)
+    assert listed.status == EntryStatus.LISTED
+    download = client.get(reverse("credit:decision_download", args=[listed.decision_id]))
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    export = client.get(reverse("credit:entries_export"), {"q": "东关"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
+    assert rows[0][:3] == ("统一社会信用代码", "名称", "主体类型") and [r[1] for r in rows[1:]] == ["东关甲公司"]
+    detail = client.get(reverse("credit:entry", args=[late.pk]))
+    assert "市监经异列〔2026〕1号" in detail.content.decode()
+
+
+def test_a_station_sees_its_jurisdiction_and_registers_an_application_the_department_decides(client, world):
+    org, late, other = world
+    AbnormalEntry.objects.filter(pk__in=[late.pk, other.pk]).update(status=EntryStatus.LISTED, listed_on=D(2026, 7, 10))
+    client.force_login(org.users.east)
+    html = client.get(reverse("credit:entries")).content.decode()
+    assert "东关甲公司" in html and "西关乙公司" not in html
+    assert client.get(reverse("credit:entry", args=[other.pk])).status_code == 404
+    assert 'name="ids"' not in client.get(reverse("credit:index")).content.decode()  # no decision form for a station
+    client.post(reverse("credit:proposals_decide"), {"ids": [late.pk], "decided_on": "2026-07-10", "approved_by": "x"})
+    client.post(reverse("credit:repair_new"), {"target": "abnormal", "record_id": late.pk, "applied_on": "2026-08-03",
+                                               "statement": "已补报"})
+    app = RepairApplication.objects.get()
+    assert app.status == RepairStatus.PENDING and app.created_by == org.users.east
+    client.force_login(org.users.dept)
+    refused = client.post(reverse("credit:repair_decide", args=[app.pk]),
+                          {"action": "grant", "decided_on": "2026-08-05", "approved_by": "王局长", "version": app.version}, follow=True)
+    assert "2025年度报告尚未补报" in refused.content.decode()
+    client.post(reverse("credit:repair_decide", args=[app.pk]),
+                {"action": "refuse", "decided_on": "2026-08-05", "refusal_reason": "尚未补报", "version": app.version})
+    assert RepairApplication.objects.get().status == RepairStatus.REFUSED
+    client.force_login(org.users.leader)
+    for name in ("credit:index", "credit:entries", "credit:serious", "credit:repairs"):
+        assert client.get(reverse(name)).status_code == 200
