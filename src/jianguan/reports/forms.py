@@ -13,7 +13,7 @@ from .engine import build_params
 FORMAT_CHOICES = [("html", "HTML"), ("docx", "Word（DOCX）"), ("xlsx", "Excel（XLSX）"), ("md", "Markdown"), ("json", "JSON")]
 FIELD_OF_ERROR = {
     "invalid_period": "period", "missing_period": "period", "invalid_as_of": "as_of",
-    "missing_campaign": "campaign", "unknown_campaign": "campaign",
+    "missing_campaign": "campaign", "unknown_campaign": "campaign", "invalid_report_year": "report_year",
 }
 
 
@@ -51,7 +51,8 @@ class ParamsMixin:
             self.add_error("period", "请填写统计期间（如 2026H1）或截至日期")
             return None
         try:
-            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign)
+            params = build_params(as_of=as_of, period=period, scope=scope, campaign=campaign,
+                                  report_year=data.get("report_year") or None)
             selectors.check_scope(actor=actor, scope=params.scope, allow_bureau=allow_bureau)
         except DomainError as exc:
             field = FIELD_OF_ERROR.get(exc.code, "scope" if exc.code in ("invalid_scope", "permission_denied") else None)
@@ -69,6 +70,8 @@ class ReportForm(ParamsMixin, forms.Form):
     scope = forms.CharField(label="范围", required=False)
     campaign = forms.CharField(label="专项行动", required=False, max_length=40,
                                help_text="专项行动报表须选择；只选专项行动时，统计期间为行动起止日期，截至今天")
+    report_year = forms.CharField(label="年报年度", required=False, max_length=4,
+                                  help_text="年报率等年度报告指标的年度，缺省为截至日期的上一年")
 
     def __init__(self, *args, actor, templates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +97,7 @@ class PreviewForm(ParamsMixin, forms.Form):
     as_of = forms.DateField(required=False, error_messages={"invalid": "截至日期无法识别，请写成 2026-06-30"})
     scope = forms.CharField(required=False)
     campaign = forms.CharField(required=False, max_length=40)
+    report_year = forms.CharField(required=False, max_length=4)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

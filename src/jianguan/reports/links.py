@@ -9,6 +9,8 @@ def drill_url(key: str, part: str | None, params) -> str:
     query = {"as_of": params.as_of.isoformat(), "period": params.period.code, "scope": params.scope.text}
     if params.campaign:
         query["campaign"] = params.campaign
+    if params.report_year:  # the annual-report figures of a chosen report year drill into that year
+        query["report_year"] = str(params.report_year)
     if part:
         query["part"] = part
     return f"{reverse('reports:drill', args=[key])}?{urlencode(query)}"

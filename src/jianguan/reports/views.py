@@ -37,7 +37,7 @@ from .templating import CONTEXT_NAMES, TemplateInvalid
 
 DRILL_PAGE = 100
 SNAPSHOT_PAGE = 50
-PARAM_KEYS = ("template", "period", "as_of", "scope", "campaign")
+PARAM_KEYS = ("template", "period", "as_of", "scope", "campaign", "report_year")
 
 
 def _server_base(request) -> str:
@@ -154,7 +154,7 @@ def _drill_params(request, key: str):
         indicator = get_indicator(key)
         params = build_params(
             as_of=request.GET.get("as_of") or None, period=request.GET.get("period") or None, scope=request.GET.get("scope"),
-            campaign=request.GET.get("campaign"),
+            campaign=request.GET.get("campaign"), report_year=request.GET.get("report_year") or None,
         )
         selectors.check_scope(actor=request.user, scope=params.scope, allow_bureau=True)
         part = request.GET.get("part") or None
@@ -244,6 +244,7 @@ def drill_export(request, key: str):
         ("截至日期", params.as_of.isoformat()),
         ("范围", params.scope.label),
         *((("专项行动", _campaign_label(params)),) if params.campaign else ()),
+        *((("年报年度", str(params.report_year)),) if params.report_year else ()),
         ("记录数", total),
         *((("合计", f"{summed}{indicator.unit}"),) if summed is not None else ()),
         ("导出人", str(request.user)),
@@ -396,7 +397,8 @@ def _get_snapshot(request, pk):
 
 def _snapshot_params(snapshot) -> Params:
     p = snapshot.parameters
-    return build_params(as_of=p.get("as_of"), period=p.get("period"), scope=p.get("scope"), campaign=p.get("campaign"))
+    return build_params(as_of=p.get("as_of"), period=p.get("period"), scope=p.get("scope"), campaign=p.get("campaign"),
+                        report_year=p.get("report_year"))
 
 
 def _stored(values: dict) -> dict:
