@@ -107,10 +107,10 @@ def flags_on(ids: set[int], on: dt.date) -> dict[int, list[Flag]]:
     """The businesses among `ids` that are on the abnormal list (or marked) or on the serious violation list on
     `on`, in one query: {id: [Flag(经营异常), Flag(严重违法失信)]}."""
     abnormal = (AbnormalEntry.objects.filter(business_id__in=ids, status=EntryStatus.LISTED, listed_on__lte=on)
-                .annotate(source=Value("abnormal")).values_list("business_id", "kind", "source").order_by())
+                .annotate(flag_source=Value("abnormal")).values_list("business_id", "kind", "flag_source").order_by())
     serious = (SeriousEntry.objects.filter(Q(list_until__isnull=True) | Q(list_until__gte=on), business_id__in=ids,
                                            status=EntryStatus.LISTED, listed_on__lte=on)
-               .annotate(source=Value("serious")).values_list("business_id", "category", "source").order_by())
+               .annotate(flag_source=Value("serious")).values_list("business_id", "category", "flag_source").order_by())
     found: dict[int, dict[str, set[str]]] = {}
     for business_id, kind, source in abnormal.union(serious, all=True):
         found.setdefault(business_id, {}).setdefault(source, set()).add(kind)
