@@ -206,6 +206,8 @@ class RiskScore(models.Model):
     computed_class = models.CharField("计算分类", max_length=1, choices=CreditRiskClass.choices)
     # [{"key", "label", "count", "points"}, …] in the order of the factor table: what the page shows.
     factors = models.JSONField("评分因素", default=list)
+    # The factors as "key:count" words (and the report year missed): a run compares this, not the JSON.
+    signature = models.CharField("因素摘要", max_length=200, blank=True, default="")
     changed_on = models.DateField("分类变动日期")
 
     class Meta:
@@ -249,6 +251,8 @@ class RiskRun(models.Model):
     # {"A": n, "B": n, "C": n, "D": n}: the effective classes of the businesses scored, after the run.
     counts = models.JSONField("各类主体数", default=dict)
     run_by = models.ForeignKey(USER, verbose_name="执行人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The highest business id when the run ended: the next run gives the businesses registered since a class.
+    last_business_id = models.BigIntegerField("评分时最大主体编号", default=0)
 
     class Meta:
         verbose_name = "信用风险评分批次"

@@ -16,6 +16,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="riskscore", name="signature",
+            field=models.CharField(blank=True, default="", max_length=200, verbose_name="因素摘要"),
+        ),
         migrations.CreateModel(
             name="RiskRun",
             fields=[
@@ -29,6 +33,7 @@ class Migration(migrations.Migration):
                 ("counts", models.JSONField(default=dict, verbose_name="各类主体数")),
                 ("run_by", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
                                              to=settings.AUTH_USER_MODEL, verbose_name="执行人")),
+                ("last_business_id", models.BigIntegerField(default=0, verbose_name="评分时最大主体编号")),
             ],
             options={"verbose_name": "信用风险评分批次", "verbose_name_plural": "信用风险评分批次", "ordering": ["-run_on", "-id"]},
         ),

@@ -209,7 +209,7 @@ class RunResult:
 
 
 def _open_overrides(on: dt.date, only: int | None = None) -> dict[int, str]:
-    qs = RiskOverride.objects.filter(ended_on__isnull=True, set_on__lte=on, business__in=Business.objects.filter(existing_on(on)))
+    qs = RiskOverride.objects.filter(existing_on(on, "business__"), ended_on__isnull=True, set_on__lte=on)
     if only is not None:
         qs = qs.filter(business_id=only)
     return dict(qs.values_list("business_id", "risk_class"))
@@ -221,30 +221,51 @@ def _chunks(ids):
         yield ids[i : i + CHUNK]
 
 
+def signature(factors: list[dict]) -> str:
+    # The label of the missing report names its year: a new year missed is a change even at the same points.
+    return " ".join(f"{f['key']}:{f['count']}:{f['points']}" + (f":{f['label']}" if f["key"] == "no_annual_report" else "")
+                    for f in factors)
+
+
+def _update_grouped(model, rows: dict[int, dict]) -> None:
+    """UPDATE rows {pk: values} with one statement per distinct values and chunk: a run's changes repeat a few
+    combinations (a point more for a new penalty…), so this is a handful of statements, not one per row."""
+    groups: dict[tuple, list[int]] = {}
+    for pk, values in rows.items():
+        key = tuple(sorted((k, repr(v)) for k, v in values.items()))
+        groups.setdefault(key, []).append(pk)
+    for pks in groups.values():
+        values = rows[pks[0]]
+        for chunk in _chunks(pks):
+            model.objects.filter(pk__in=chunk).update(**values)
+
+
 def _write_scores(new: dict[int, tuple], on: dt.date, only: int | None = None) -> int:
     """Store the scores that changed: rows for businesses with points, and rows of businesses that had points
     and have none now (back to 0, A). `new` holds every business with points."""
     old_rows = RiskScore.objects.all() if only is None else RiskScore.objects.filter(business_id=only)
-    old = {b: (p, c, f, ch, pk) for pk, b, p, c, f, ch in
-           old_rows.values_list("pk", "business_id", "points", "computed_class", "factors", "changed_on").iterator(chunk_size=10_000)}
-    creates, updates = [], []
+    old = {b: (p, c, sig, ch, pk) for pk, b, p, c, sig, ch in
+           old_rows.values_list("pk", "business_id", "points", "computed_class", "signature", "changed_on").iterator(chunk_size=10_000)}
+    creates, updates = [], {}
     for pk, (points, cls, factors) in new.items():
+        sig = signature(factors)
         before = old.get(pk)
         if before is None:
-            creates.append(RiskScore(business_id=pk, scored_on=on, points=points, computed_class=cls, factors=factors, changed_on=on))
-        elif before[:3] != (points, cls, factors):
-            updates.append(RiskScore(pk=before[4], scored_on=on, points=points, computed_class=cls, factors=factors,
-                                     changed_on=on if cls != before[1] else before[3]))
+            creates.append(RiskScore(business_id=pk, scored_on=on, points=points, computed_class=cls, factors=factors, signature=sig,
+                                     changed_on=on))
+        elif before[:3] != (points, cls, sig):
+            updates[before[4]] = {"scored_on": on, "points": points, "computed_class": cls, "factors": factors, "signature": sig,
+                                  "changed_on": on if cls != before[1] else before[3]}
     gone = [b for b, row in old.items() if b not in new and (row[0] or row[2] or row[1] != "A")]
     live = set()
     for chunk in _chunks(gone):  # a business that ended keeps its last score
         live.update(Business.objects.filter(existing_on(on), pk__in=chunk).values_list("pk", flat=True))
     for b in live:
         before = old[b]
-        updates.append(RiskScore(pk=before[4], scored_on=on, points=0, computed_class="A", factors=[],
-                                 changed_on=on if before[1] != "A" else before[3]))
+        updates[before[4]] = {"scored_on": on, "points": 0, "computed_class": "A", "factors": [], "signature": "",
+                              "changed_on": on if before[1] != "A" else before[3]}
     RiskScore.objects.bulk_create(creates, batch_size=CHUNK)
-    RiskScore.objects.bulk_update(updates, ["scored_on", "points", "computed_class", "factors", "changed_on"], batch_size=CHUNK)
+    _update_grouped(RiskScore, updates)
     return len(creates) + len(updates)
 
 
@@ -268,7 +289,7 @@ def _write_periods(wanted: dict[int, tuple[str, bool]], on: dt.date) -> None:
             opens.append(RiskClassPeriod(business_id=b, risk_class=cls, overridden=overridden, valid_from=on))
     for chunk in _chunks(closes):
         RiskClassPeriod.objects.filter(pk__in=chunk).update(valid_to=on)
-    RiskClassPeriod.objects.bulk_update(fixes, ["risk_class", "overridden"], batch_size=CHUNK)
+    _update_grouped(RiskClassPeriod, {f.pk: {"risk_class": f.risk_class, "overridden": f.overridden} for f in fixes})
     RiskClassPeriod.objects.bulk_create(opens, batch_size=CHUNK)
 
 
@@ -283,15 +304,17 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
         effective = {pk: row[1] for pk, row in new.items() if row[1] != "A"}
         effective.update(overrides)
         existing = Business.objects.filter(existing_on(on))
+        last_id = Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         last = RiskRun.objects.order_by("-finished_at").first()
         if last is None:  # the first run: every business gets its class and its first period
             current = dict(existing.values_list("pk", "credit_risk_class").iterator(chunk_size=10_000))
             touched = set(current)
         else:
-            # Every business not in class A (a million rows hold a few in B–D: the class index finds them),
-            # and those edited since the last run (a class typed in a form or an import is corrected).
+            # Every business not in class A (a million rows hold a few in B–D: the class index finds them): with
+            # the businesses that should not be in A, the field is set right wherever a form or an import changed
+            # it. And the businesses registered since the last run, which have no class period yet.
             current = dict(existing.filter(credit_risk_class__in=["", "B", "C", "D"]).values_list("pk", "credit_risk_class"))
-            touched = set(existing.filter(updated_at__gt=last.finished_at).values_list("pk", flat=True))
+            touched = set(existing.filter(pk__gt=last.last_business_id).values_list("pk", flat=True))
         changes = {}
         for pk in set(current) | touched | set(effective):
             want = effective.get(pk, "A")
@@ -309,7 +332,7 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
             seconds = time.perf_counter() - started
             with acting(actor):
                 RiskRun.objects.create(run_on=on, seconds=round(seconds, 3), scored=total, scores_written=written,
-                                       classes_changed=len(changes), counts=counts, run_by=actor)
+                                       classes_changed=len(changes), counts=counts, run_by=actor, last_business_id=last_id)
         else:
             written = sum(1 for _ in new)
             transaction.set_rollback(True)
