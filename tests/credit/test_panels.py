@@ -12,8 +12,8 @@ from jianguan.cases.choices import SeriousCategory
 from jianguan.core.panels import business_page_panels, todo_items
 from jianguan.credit.choices import AbnormalReason, EntryStatus, RepairStatus, RepairTarget, SeriousSource
 from jianguan.credit.models import RepairApplication, RiskOverride, RiskScore, SeriousEntry
-from jianguan.credit.panels import escalation_cutoff
 from jianguan.credit.rules import add_months
+from jianguan.credit.services.serious import abnormal_candidates
 
 from ..factories import BusinessFactory
 from .factories import AnnualReportFactory, entry
@@ -25,12 +25,6 @@ UNTIL = ON + dt.timedelta(days=3)
 
 def days(n: int) -> dt.date:
     return ON + dt.timedelta(days=n)
-
-
-def test_escalation_cutoff_matches_add_months():
-    for on in (dt.date(2027, 2, 28), dt.date(2026, 12, 8), dt.date(2026, 4, 30), dt.date(2028, 2, 29)):
-        cutoff = escalation_cutoff(on, 36)
-        assert add_months(cutoff, 36) <= on < add_months(cutoff + dt.timedelta(days=1), 36)
 
 
 def test_business_panel_gathers_the_credit_record(org):
@@ -115,6 +109,12 @@ def test_todos_count_exactly_the_records_meant(org, todo_world):
     assert (e.overdue.n, e.due_soon.n, e.open.n) == (1, 2, 3)
     assert {row.text.split("：")[0] for row in e.rows} == {escalations[n].business.name for n in ("reached", "today", "soon")}
     assert e.rows[0].when == days(-1).isoformat() and e.rows[0].tone == "danger"
+    # Reached by today (overdue, or reaching today) = the serious-list page's candidates today.
+    reached = {escalations["reached"].pk, escalations["today"].pk}
+    assert {c.pk for c in abnormal_candidates(ON)} == reached
+    # A declined proposal is not proposed again: the listing leaves the to-do.
+    SeriousEntry.objects.filter(abnormal_entry=escalations["taken"]).update(status=EntryStatus.DECLINED, declined_reason="不符合")
+    assert dict(todo_items(actor=org.users.dept, on=ON, until=UNTIL))["credit.escalations"].open.n == 3
 
 
 def test_todos_are_for_the_bureau_not_for_stations(client, org, todo_world):

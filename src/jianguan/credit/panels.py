@@ -13,7 +13,6 @@ Links go to the pages by URL name; a page another part of the credit work has no
 its planned path (PLANNED_PATHS), so that this module never fails on a missing name.
 """
 
-import calendar
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -164,21 +163,18 @@ def business_credit(actor, business, on: dt.date) -> BusinessPanel:
 
 
 def escalation_cutoff(on: dt.date, months: int) -> dt.date:
-    """The latest listing date whose escalation day — add_months(listed_on, months) — is on or before `on`
-    (when `on` ends its month, every later day of the same month `months` earlier reaches it too)."""
-    cutoff = add_months(on, -months)
-    if on.day == calendar.monthrange(on.year, on.month)[1]:
-        cutoff = cutoff.replace(day=calendar.monthrange(cutoff.year, cutoff.month)[1])
-    return cutoff
+    """The latest listing date that has reached the escalation on `on`: the same cut-off as the serious-list
+    candidates (services.serious.abnormal_candidates), so that the to-do counts what that page lists."""
+    return add_months(on, -months)
 
 
 def escalation_candidates(actor, on: dt.date):
-    """Abnormal listings still in force with no open serious-list entry from them (reached or not)."""
-    open_serious = SeriousEntry.objects.filter(abnormal_entry=OuterRef("pk"),
-                                              status__in=[EntryStatus.PROPOSED, EntryStatus.LISTED])
+    """Abnormal listings still in force from which no serious-list entry was ever proposed (a declined one
+    is not proposed again: a person has decided), as the serious-list candidates."""
+    entered = SeriousEntry.objects.filter(abnormal_entry=OuterRef("pk"))
     return (AbnormalEntry.objects.filter(scope_q(actor=actor, subdistrict_field="business__subdistrict"),
                                          status=EntryStatus.LISTED, listed_on__isnull=False)
-            .filter(~Exists(open_serious)).select_related("business"))
+            .filter(~Exists(entered)).select_related("business"))
 
 
 @register_todo("credit.proposals", order=55, visible=deciders)
