@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
 from jianguan.businesses.models import Business
@@ -128,8 +128,17 @@ def existing_on(day: dt.date, prefix: str = "") -> Q:
 # ---------------------------------------------------------------- the factors, one grouped query each
 
 
+def _raw(qs) -> list[tuple]:
+    """The rows of a values_list queryset as the database driver returns them: the ORM's per-row work costs
+    more than the query itself over the hundred thousand rows a run reads (ids, counts, strings only)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _grouped(qs, field: str = "business_id"):
-    return qs.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
+    return _raw(qs.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n"))
 
 
 def _factor_rows(w: Weights, only: int | None = None):
@@ -140,8 +149,8 @@ def _factor_rows(w: Weights, only: int | None = None):
     businesses = Business.objects.filter(existing_on(on), **({} if only is None else {"pk": only}))
     filed = AnnualReport.objects.filter(year=w.report_year, filed_on__lte=on).values("business_id")
     yield "no_annual_report", (
-        (pk, 1) for pk in businesses.filter(established_on__lte=dt.date(w.report_year, 12, 31))
-        .exclude(pk__in=filed).values_list("pk", flat=True).iterator(chunk_size=10_000)
+        (pk, 1) for (pk,) in _raw(businesses.filter(established_on__lte=dt.date(w.report_year, 12, 31))
+                                  .exclude(pk__in=filed).order_by().values_list("pk"))
     )
     in_force = Q(listed_on__lte=on) & (Q(removed_on__isnull=True) | Q(removed_on__gt=on))
     listed = (EntryStatus.LISTED, EntryStatus.REMOVED)
@@ -165,8 +174,8 @@ def _factor_rows(w: Weights, only: int | None = None):
     yield "unrectified_finding", _grouped(
         Finding.objects.filter(live, found_on__gt=start, found_on__lte=on, deadline__lt=on, **mine).exclude(on_time)
     )
-    yield "new_business", ((pk, 1) for pk in businesses.filter(established_on__gt=add_months(on, -w.new_business_months))
-                           .values_list("pk", flat=True))
+    yield "new_business", ((pk, 1) for (pk,) in _raw(businesses.filter(established_on__gt=add_months(on, -w.new_business_months))
+                                                     .order_by().values_list("pk")))
 
 
 def factor_counts(w: Weights, only: int | None = None) -> dict[int, dict[str, int]]:
@@ -209,10 +218,16 @@ class RunResult:
 
 
 def _open_overrides(on: dt.date, only: int | None = None) -> dict[int, str]:
-    qs = RiskOverride.objects.filter(existing_on(on, "business__"), ended_on__isnull=True, set_on__lte=on)
+    qs = RiskOverride.objects.filter(ended_on__isnull=True, set_on__lte=on)
     if only is not None:
         qs = qs.filter(business_id=only)
-    return dict(qs.values_list("business_id", "risk_class"))
+    found = dict(qs.values_list("business_id", "risk_class"))
+    # The few overridden businesses first, then whether they exist: joined the other way round, SQLite walks
+    # every business to find the overrides of an almost empty table.
+    live = set()
+    for chunk in _chunks(found):
+        live.update(Business.objects.filter(existing_on(on), pk__in=chunk).values_list("pk", flat=True))
+    return {pk: cls for pk, cls in found.items() if pk in live}
 
 
 def _chunks(ids):
@@ -244,11 +259,14 @@ def _write_scores(new: dict[int, tuple], on: dt.date, only: int | None = None) -
     """Store the scores that changed: rows for businesses with points, and rows of businesses that had points
     and have none now (back to 0, A). `new` holds every business with points."""
     old_rows = RiskScore.objects.all() if only is None else RiskScore.objects.filter(business_id=only)
+    # changed_on stays as the driver gives it (text on SQLite): it is only written back unchanged.
     old = {b: (p, c, sig, ch, pk) for pk, b, p, c, sig, ch in
-           old_rows.values_list("pk", "business_id", "points", "computed_class", "signature", "changed_on").iterator(chunk_size=10_000)}
-    creates, updates = [], {}
+           _raw(old_rows.order_by().values_list("pk", "business_id", "points", "computed_class", "signature", "changed_on"))}
+    creates, updates, signatures = [], {}, {}
     for pk, (points, cls, factors) in new.items():
-        sig = signature(factors)
+        sig = signatures.get(id(factors))
+        if sig is None:  # the factors of one combination of counts are one shared list (see risk_score_all)
+            sig = signatures[id(factors)] = signature(factors)
         before = old.get(pk)
         if before is None:
             creates.append(RiskScore(business_id=pk, scored_on=on, points=points, computed_class=cls, factors=factors, signature=sig,
@@ -299,7 +317,14 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
     started = time.perf_counter()
     with transaction.atomic():
         w = weights_on(on)
-        new = {pk: explain(counts, w) for pk, counts in factor_counts(w).items()}
+        # Most businesses with points share a few combinations of counts: explain each combination once.
+        explained: dict[tuple, tuple] = {}
+        new = {}
+        for pk, counts in factor_counts(w).items():
+            key = tuple(sorted(counts.items()))
+            if key not in explained:
+                explained[key] = explain(counts, w)
+            new[pk] = explained[key]
         overrides = _open_overrides(on)
         effective = {pk: row[1] for pk, row in new.items() if row[1] != "A"}
         effective.update(overrides)
@@ -313,13 +338,20 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
             # Every business not in class A (a million rows hold a few in B–D: the class index finds them): with
             # the businesses that should not be in A, the field is set right wherever a form or an import changed
             # it. And the businesses registered since the last run, which have no class period yet.
-            current = dict(existing.filter(credit_risk_class__in=["", "B", "C", "D"]).values_list("pk", "credit_risk_class"))
-            touched = set(existing.filter(pk__gt=last.last_business_id).values_list("pk", flat=True))
+            # Read from the class index alone (the businesses that ended are left out below, among the changes).
+            current = dict(_raw(Business.objects.filter(credit_risk_class__in=["", "B", "C", "D"]).order_by()
+                                .values_list("pk", "credit_risk_class")))
+            touched = {pk for (pk,) in _raw(existing.filter(pk__gt=last.last_business_id).order_by().values_list("pk"))}
         changes = {}
         for pk in set(current) | touched | set(effective):
             want = effective.get(pk, "A")
             if current.get(pk, "A") != want:
                 changes[pk] = want
+        if last is not None:  # a business that ended keeps its last class
+            live = set()
+            for chunk in _chunks(changes):
+                live.update(pk for (pk,) in _raw(existing.filter(pk__in=chunk).order_by().values_list("pk")))
+            changes = {pk: cls for pk, cls in changes.items() if pk in live}
         total = existing.count()
         counts = Counter(effective.values())
         counts["A"] = total - sum(counts[c] for c in CLASSES if c != "A")
