@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from jianguan.core import audit
-from jianguan.core.services import acting
+from jianguan.core.services import acting, generated_data
 from jianguan.org.models import OrgUnit, User
 
 from ...cases import build_cases
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有机构数据；演示辖区只能载入空数据库（或使用 --if-empty）")
         started = time.monotonic()
-        with transaction.atomic():
+        with transaction.atomic(), generated_data():
             bureau, subdistricts, _ = build_org()
             total = build_businesses(subdistricts, count, seed, progress=self._progress)
             # Audit rows are chained once at the end: the same links, without the chain's queries per row.
