@@ -175,6 +175,11 @@ def test_a_run_writes_only_what_changed_and_corrects_a_class_typed_by_hand(org, 
     assert fixed.classes_changed == 1
     assert Business.objects.get(pk=world["penalties"].pk).credit_risk_class == cls_for(2 * pts("penalty"))
     assert RiskClassPeriod.objects.count() == first.classes_changed  # the class in force did not change
+    # A business registered since, already typed in class A, gets its class period (so it is counted as of a date).
+    newcomer = biz(org, credit_risk_class="A", credit_risk_class_on=dt.date(2026, 8, 3))
+    filed(newcomer)
+    risk_score_all(on=dt.date(2026, 8, 3))
+    assert RiskClassPeriod.objects.get(business=newcomer).risk_class == "A"
     # The missing report is filed: the points go, the row stays at 0 (its history), the class returns to A.
     filed(world["no_report"], on=dt.date(2026, 8, 3))
     risk_score_all(on=dt.date(2026, 8, 4))
