@@ -23,9 +23,10 @@ from ..spotchecks import reference_draw as ref
 
 def check_spotcheck_demo(client) -> None:
     cache.clear()  # the public pages count requests per client
-    # Credit classes on the active businesses, every class present, A the most common.
+    # Credit classes on the active businesses — computed by the credit module at the end of the demo, after the
+    # tasks were drawn on the classes imported before it existed: every class present, A the most common.
     classes = Counter(Business.objects.filter(reg_status="active").values_list("credit_risk_class", flat=True))
-    assert set(classes) == {"A", "B", "C", "D", ""} and classes["A"] > classes["B"] > classes["C"] > classes["D"]
+    assert set(classes) == {"A", "B", "C", "D"} and classes["A"] == max(classes.values())
     assert not Business.objects.exclude(credit_risk_class="").filter(credit_risk_class_on__isnull=True).exists()
 
     tasks = {t.status: t for t in Task.objects.all()}

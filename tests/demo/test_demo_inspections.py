@@ -26,6 +26,7 @@ from jianguan.org.models import OrgUnit, User
 
 from .case_checks import check_case_demo
 from .complaint_checks import check_complaint_demo
+from .credit_checks import check_credit_demo
 from .sampling_checks import check_sampling_demo
 from .spotcheck_checks import check_spotcheck_demo
 
@@ -94,6 +95,7 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
     check_complaint_demo(client, demo)
     check_case_demo(client, demo)
     check_sampling_demo(client, demo)
+    check_credit_demo(client, demo)
 
     # --if-empty leaves the district as it is.
     before = (Inspection.objects.count(), Finding.objects.count(), User.objects.count())

@@ -101,6 +101,7 @@ def _context(params: Params, campaign=None, values: dict | None = None) -> dict:
         "period_start": cn_date(params.period.start),
         "period_end": cn_date(params.period.end),
         "scope": params.scope.label,
+        "report_year": params.annual_report_year,
         **_campaign_context(campaign, values or {}),
     }
 

@@ -20,6 +20,8 @@ from .sandbox import ALLOWED_FILTERS, JINJA_FILTERS, Budget, ReportEnvironment, 
 
 CONTEXT_NAMES = frozenset({
     "bureau", "area", "period", "as_of", "period_start", "period_end", "scope",
+    # the annual-report year the credit.annual_report* figures are about (the --report-year parameter)
+    "report_year",
     # the campaign parameter (empty without one): its name, code, dates, goals and progress in %
     "campaign_name", "campaign_code", "campaign_start", "campaign_end", "campaign_goals", "campaign_progress",
 })

@@ -35,7 +35,7 @@ from ..choices import ACTIVE_STATUSES, AbnormalReason, EntryKind, EntryStatus
 from ..indicators.annual import deadline_months
 from ..models import AbnormalEntry, AnnualReport
 from ..rules import due_q, entry_kind_for, filing_window_end
-from .common import tracked_due
+from .common import check_writer, not_future, save, tracked_due
 
 DECISION_RULE = "credit.abnormal_decision_working_days"
 ACTION_LABELS = {EntryKind.LIST: "列入", EntryKind.MARK: "标记"}
@@ -163,3 +163,27 @@ def propose(*, year: int, on: dt.date | None = None, since: dt.date | None = Non
                 entry.save(update_fields=["decision_due"])
                 run.entries.append(entry)
     return run
+
+
+@transaction.atomic
+def abnormal_propose(*, actor: User | None, business: Business, reason: str, on: dt.date, source_ref: str = "",
+                     ip: str | None = None) -> AbnormalEntry:
+    """提出 one business by hand for a reason other than the yearly run's (未按责令期限公示, 弄虚作假, 无法联系):
+    listed for an enterprise or cooperative, marked for an individual business, decided like the others."""
+    if reason not in AbnormalReason.values or reason == AbnormalReason.NO_ANNUAL_REPORT:
+        raise DomainError("invalid_reason", "请选择列入事由（未报送年度报告由年度提出统一处理）", {"field": "reason"})
+    check_writer(actor, business.subdistrict)
+    not_future(on, "on", "提出日期", timezone.localdate())
+    if business.reg_status != RegStatus.ACTIVE and business.status_date is not None and business.status_date <= on:
+        raise DomainError("business_ended", f"{business.name}已于 {business.status_date} {business.get_reg_status_display()}，不能提出",
+                          {"field": "business"})
+    if AbnormalEntry.objects.filter(business=business, reason=reason, status__in=ACTIVE_STATUSES).exists():
+        raise DomainError("already_open", f"{business.name}已有同一事由的待决定或在列记录", {"field": "reason"})
+    entry = AbnormalEntry(business=business, kind=entry_kind_for(business.entity_type), reason=reason, source_ref=source_ref[:100],
+                          status=EntryStatus.PROPOSED, proposed_on=on, declined_reason="",
+                          created_by=actor if getattr(actor, "pk", None) else None)
+    with acting(actor, ip):
+        save(entry)
+        entry.decision_due = tracked_due(entry, "decision_due", on, DECISION_RULE)
+        entry.save(update_fields=["decision_due"])
+    return entry

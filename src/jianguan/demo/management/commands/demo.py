@@ -10,6 +10,7 @@ from jianguan.org.models import OrgUnit, User
 
 from ...cases import build_cases
 from ...complaints import CONSUMER_RIGHTS, PERSONAL_INFO, build_complaints
+from ...credit import build_credit
 from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
 from ...equipment import SCALES as EQUIPMENT_SCALES
 from ...equipment import build_equipment
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
-                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报、食品抽检与快检、执法办案（seed={seed}）"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报、食品抽检与快检、执法办案、两个年度的年度报告与经营异常名录及信用风险分类（seed={seed}）"
             )
             return
         if OrgUnit.objects.exists():
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 complaints = build_complaints(seed, scale)
                 cases = build_cases(seed, scale)  # after complaints and inspections: their leads are decided here
                 sampling = build_sampling(seed, scale)  # after cases: it decides (or leaves in time) its own leads
+                credit = build_credit(seed, scale)  # last: the risk class reads every other module's records
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {complaints.summary()}。")
         self.stdout.write(f"  {cases.summary()}。")
         self.stdout.write(f"  {sampling.summary()}。")
+        self.stdout.write(f"  {credit.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
