@@ -133,3 +133,25 @@ def test_today_is_the_clock(client, org, todo_world, monkeypatch):
     client.force_login(org.users.dept)
     todos = dict(client.get("/").context["todos"])
     assert todos["credit.proposals"].overdue.n == 1 and todos["credit.repairs"].overdue.n == 1
+
+
+def test_each_todo_link_lists_exactly_what_it_counts(client, org, todo_world, monkeypatch):
+    """已逾期 / 即将到期 / 全部 open the proposals, repairs and serious-list pages filtered to the same records."""
+    import re
+
+    moment = timezone.make_aware(dt.datetime.combine(ON, dt.time(9)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    client.force_login(org.users.dept)
+    todos = dict(client.get("/").context["todos"])
+    for key, pattern in (("credit.proposals", r'<tr id="proposal-(\d+)"'), ("credit.repairs", r'<tr id="repair-(\d+)"')):
+        for count in (todos[key].overdue, todos[key].due_soon, todos[key].open):
+            page = client.get(count.url).content.decode()
+            assert len(re.findall(pattern, page)) == count.n, (key, count.label, count.url)
+    proposals, _, escalations = todo_world
+    overdue = client.get(todos["credit.proposals"].overdue.url).content.decode()
+    assert f'id="proposal-{proposals["late"].pk}"' in overdue and f'id="proposal-{proposals["today"].pk}"' not in overdue
+    # The serious page's candidates: those reached by today, and with 即将届满 those reaching them within the window.
+    for count, names in ((todos["credit.escalations"].overdue, ("reached", "today")),
+                         (todos["credit.escalations"].open, ("reached", "today", "soon"))):
+        section = client.get(count.url).content.decode().split('id="candidates"', 1)[1].split("</section>", 1)[0]
+        assert {n for n, e in escalations.items() if e.business.uscc in section} == set(names), count.url

@@ -98,9 +98,13 @@ class AbnormalEntry(models.Model):
         ordering = ["-proposed_on", "-id"]
         indexes = [models.Index(fields=["status", "listed_on"], name="abnormal_status_listed")]
         constraints = [
-            # One open entry per business, reason and report year: proposing twice adds nothing.
-            models.UniqueConstraint(fields=["business", "reason", "report_year"], condition=ACTIVE,
-                                    name="uniq_open_abnormal_entry", nulls_distinct=False),
+            # One open entry per business, reason and report year (per business and reason for the reasons
+            # without a year): proposing twice adds nothing. Two partial constraints rather than one with
+            # nulls_distinct=False, which SQLite does not support.
+            models.UniqueConstraint(fields=["business", "reason", "report_year"], condition=ACTIVE & Q(report_year__isnull=False),
+                                    name="uniq_open_abnormal_entry"),
+            models.UniqueConstraint(fields=["business", "reason"], condition=ACTIVE & Q(report_year__isnull=True),
+                                    name="uniq_open_abnormal_entry_no_year"),
             models.CheckConstraint(condition=~Q(status=EntryStatus.LISTED) | Q(listed_on__isnull=False),
                                    name="abnormal_listed_has_date", violation_error_message="列入（标记）须有日期"),
             models.CheckConstraint(condition=~Q(status=EntryStatus.REMOVED) | (Q(removed_on__isnull=False) & ~Q(removal_reason="")),

@@ -2,8 +2,10 @@
 (a station sees the businesses of its subdistricts; departments and leadership see all)."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from jianguan.core.errors import NotFound
+from jianguan.core.panels import due_soon_until
 from jianguan.org.selectors import scope_q
 
 from ..models import AbnormalEntry, Decision, RepairApplication, SeriousEntry
@@ -24,6 +26,16 @@ def _filtered(qs: QuerySet, filters: dict) -> QuerySet:
     return qs
 
 
+def _due(qs: QuerySet, filters: dict, field: str) -> QuerySet:
+    """?due=overdue (past `field`) or ?due=soon (from today to the end of the due-soon window), as the to-dos count."""
+    today = timezone.localdate()
+    if filters.get("due") == "overdue":
+        return qs.filter(**{f"{field}__lt": today})
+    if filters.get("due") == "soon":
+        return qs.filter(**{f"{field}__gte": today, f"{field}__lte": due_soon_until(today)})
+    return qs
+
+
 def abnormal_list(*, actor, filters: dict | None = None) -> QuerySet[AbnormalEntry]:
     """Entries in scope; filters: status, kind, reason, station (code), entity_type, q (name fragment or USCC)."""
     qs = AbnormalEntry.objects.filter(scope_q(actor=actor, subdistrict_field=SCOPE)).select_related(
@@ -33,7 +45,8 @@ def abnormal_list(*, actor, filters: dict | None = None) -> QuerySet[AbnormalEnt
 
 def proposals(*, actor, filters: dict | None = None) -> QuerySet[AbnormalEntry]:
     """Proposals awaiting a decision, the most overdue first (decision_due ascending)."""
-    return abnormal_list(actor=actor, filters={**(filters or {}), "status": "proposed"}).order_by("decision_due", "proposed_on", "pk")
+    filters = {**(filters or {}), "status": "proposed"}
+    return _due(abnormal_list(actor=actor, filters=filters), filters, "decision_due").order_by("decision_due", "proposed_on", "pk")
 
 
 def abnormal_get(*, actor, pk: int) -> AbnormalEntry:
@@ -52,7 +65,7 @@ def serious_list(*, actor, filters: dict | None = None) -> QuerySet[SeriousEntry
 def repair_list(*, actor, filters: dict | None = None) -> QuerySet[RepairApplication]:
     qs = RepairApplication.objects.filter(scope_q(actor=actor, subdistrict_field=SCOPE)).select_related(
         "business__subdistrict__station", "decision", "abnormal_entry", "serious_entry", "case")
-    return _filtered(qs, filters or {}).order_by("status", "due", "-applied_on", "-pk")
+    return _due(_filtered(qs, filters or {}), filters or {}, "due").order_by("status", "due", "-applied_on", "-pk")
 
 
 def decision_get(*, actor, pk: int) -> Decision:

@@ -19,10 +19,11 @@ from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.exporting import write_table
 from jianguan.core.middleware import client_ip
 from jianguan.core.paging import page_number, slice_page
+from jianguan.core.panels import due_soon_until
 from jianguan.org.choices import Role
 from jianguan.org.selectors import station_list
 
-from ..choices import AbnormalReason, EntryKind, EntryStatus, RepairTarget, SeriousSource
+from ..choices import AbnormalReason, EntryKind, EntryStatus, RepairStatus, RepairTarget, SeriousSource
 from ..selectors import lists as selectors
 from ..services import decisions, serious
 from ..services.repairs import REPAIR_CONDITIONS
@@ -47,13 +48,15 @@ def _date(text: str, field: str, label: str):
 
 def _filters(request) -> dict:
     get = lambda key: request.GET.get(key, "").strip()[:100]  # noqa: E731
-    allowed = {"status": EntryStatus.values, "kind": EntryKind.values, "reason": AbnormalReason.values,
+    allowed = {"status": [*EntryStatus.values, *RepairStatus.values], "kind": EntryKind.values, "reason": AbnormalReason.values,
                "entity_type": EntityType.values, "source": SeriousSource.values, "target": RepairTarget.values}
     filters = {k: get(k) for k, values in allowed.items() if get(k) in values}
     if (station := get("station")) and request.user.role != Role.STATION:
         filters["station"] = station[:30]
     if q := get("q"):
         filters["q"] = q
+    if get("due") in ("overdue", "soon"):  # the to-do home's 已逾期 / 即将到期 links
+        filters["due"] = get("due")
     return filters
 
 
@@ -152,9 +155,12 @@ def serious_page(request):
     filters = _filters(request)
     today = timezone.localdate()
     rows, has_next = slice_page(selectors.serious_list(actor=request.user, filters=filters), page_number(request), PAGE_SIZE)
-    candidates = serious.serious_candidates(today) if can_decide(request.user) else {"abnormal": [], "cases": []}
+    # The to-do's 即将届满 / 全部 links also list the listings reaching their 3 years within the due-soon window.
+    candidates_on = due_soon_until(today) if request.GET.get("candidates") in ("soon", "all") else today
+    candidates = serious.serious_candidates(candidates_on) if can_decide(request.user) else {"abnormal": [], "cases": []}
     return render(request, "credit/serious.html", {**_common(request, filters), "rows": rows, "has_next": has_next,
                                                    "page_no": page_number(request), "candidates": candidates, "tab": "serious",
+                                                   "candidates_on": candidates_on,
                                                    "sources": SeriousSource.choices})
 
 
