@@ -338,9 +338,13 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
             # Every business not in class A (a million rows hold a few in B–D: the class index finds them): with
             # the businesses that should not be in A, the field is set right wherever a form or an import changed
             # it. And the businesses registered since the last run, which have no class period yet.
-            # Read from the class index alone (the businesses that ended are left out below, among the changes).
+            # Read from the class index alone; 未分类 businesses that have ended (never scored, many in an old
+            # register) are set aside through the status index, and any other that ended is left out below.
             current = dict(_raw(Business.objects.filter(credit_risk_class__in=["", "B", "C", "D"]).order_by()
                                 .values_list("pk", "credit_risk_class")))
+            ended = {pk for (pk,) in _raw(Business.objects.exclude(reg_status="active").filter(status_date__lte=on)
+                                          .order_by().values_list("pk"))}
+            current = {pk: cls for pk, cls in current.items() if cls or pk not in ended}
             touched = {pk for (pk,) in _raw(existing.filter(pk__gt=last.last_business_id).order_by().values_list("pk"))}
         changes = {}
         for pk in set(current) | touched | set(effective):
