@@ -81,10 +81,10 @@ def test_station_user_figures_link_to_their_records(client, demo, template):
 def test_figures_are_nonzero_on_the_demo_and_station_totals_are_smaller(client, demo):
     """Guard against a vacuous pass: the demo has businesses, and a station sees fewer than the bureau."""
     client.force_login(User.objects.get(username="tezhong"))
-    bureau = {k: int(t) for _, k, t, scale in _figures(client.get("/reports/", {"template": "work_summary", "period": "2026H1"}).content.decode()) if scale == 1}
+    bureau = {k: Decimal(t) for _, k, t, scale in _figures(client.get("/reports/", {"template": "work_summary", "period": "2026H1"}).content.decode()) if scale == 1}
     client.force_login(User.objects.get(username="suo1"))
     station_user = User.objects.get(username="suo1")
-    station = {k: int(t) for _, k, t, scale in _figures(client.get(
+    station = {k: Decimal(t) for _, k, t, scale in _figures(client.get(
         "/reports/", {"template": "work_summary", "period": "2026H1", "scope": f"station:{station_user.org_unit.code}"}
     ).content.decode()) if scale == 1}
     assert bureau["businesses.active"] > 700
