@@ -15,6 +15,9 @@ from jianguan.cases.models import CaseCategory
 from jianguan.cases.services import case_file, lead_open
 from jianguan.complaints.choices import Channel, Kind
 from jianguan.complaints.services.intake import complaint_receive
+from jianguan.credit.choices import AbnormalReason
+from jianguan.credit.services.decisions import abnormal_decide
+from jianguan.credit.services.proposals import abnormal_propose
 from jianguan.demo.district import DEMO_PASSWORD, build_businesses, build_org
 from jianguan.inspections.choices import InspectionKind, InspectionResult, InspectionStatus
 from jianguan.inspections.services.inspections import NewFinding, inspection_complete, inspection_create
@@ -41,8 +44,10 @@ PAGES = (
     "/reports/snapshots/", "/org/password/",
     "/cases/", "/cases/leads/", "/cases/leads/new/", "/cases/simple/", "/cases/{case}/", "/cases/leads/{lead}/",
     "/sampling/", "/sampling/{sample}/", "/sampling/quicktests/new/", "/sampling/plans/",
+    "/credit/", "/credit/entries/", "/credit/entries/{entry}/", "/credit/serious/", "/credit/repairs/", "/credit/annual/",
+    "/credit/risk/", "/credit/risk/{business}/",
 )
-PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/", "/public/sampling/")
+PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/", "/public/sampling/", "/public/credit/?q=有限公司")
 
 
 @pytest.fixture
@@ -89,8 +94,13 @@ def district(transactional_db):
     sample = sample_result(actor=team[0], sample=sample, report_on=dt.date(2026, 9, 20), conclusion=Conclusion.UNQUALIFIED,
                            items=[Item("苯甲酸及其钠盐（以苯甲酸计）", "1.23", "≤0.5", "g/kg"), Item("甜蜜素（以环己基氨基磺酸计）", "2.1", "≤1.0", "g/kg")])
     sample_serve(actor=team[0], sample=sample, served_on=dt.date(2026, 9, 22))
+    # A listing (its page, the flag beside the name) and a proposal waiting for its decision.
+    entry = abnormal_propose(actor=None, business=business, reason=AbnormalReason.UNREACHABLE, on=dt.date(2026, 9, 3))
+    abnormal_decide(actor=None, ids=[entry.pk], decided_on=dt.date(2026, 9, 10), approved_by="王局长")
+    waiting = Business.objects.filter(subdistrict=sub, reg_status="active").exclude(pk=business.pk).order_by("pk").first()
+    abnormal_propose(actor=None, business=waiting, reason=AbnormalReason.FALSE_INFO, on=dt.date(2026, 9, 4))
     return {
-        "sample": sample.pk,
+        "sample": sample.pk, "entry": entry.pk,
         "business": business.pk, "device": device.pk, "inspection": inspection.pk,
         "finding": inspection.findings.get().pk, "complaint": complaint.pk, "case": case.pk, "lead": lead.pk,
     }
