@@ -78,3 +78,21 @@ def test_a_station_sees_its_jurisdiction_and_registers_an_application_the_depart
     client.force_login(org.users.leader)
     for name in ("credit:index", "credit:entries", "credit:serious", "credit:repairs"):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_decision_form_asks_only_what_the_approver_must_attest(client, world):
+    """An unreachable business attests it can be reached again; a missing report is checked by the system, not ticked."""
+    from jianguan.credit.choices import AbnormalReason, RepairTarget
+
+    org = world[0]
+    unreachable = entry(BusinessFactory(subdistrict=org.subs["dongguan"]), reason=AbnormalReason.UNREACHABLE, report_year=None,
+                        listed_on=dt.date(2026, 7, 10))
+    unfiled = entry(BusinessFactory(subdistrict=org.subs["dongguan"]), listed_on=dt.date(2026, 7, 10))
+    for target in (unreachable, unfiled):
+        RepairApplication.objects.create(business=target.business, target=RepairTarget.ABNORMAL, abnormal_entry=target,
+                                         applied_on=dt.date(2026, 8, 1), due=dt.date(2026, 8, 8), statement="已纠正")
+    client.force_login(org.users.dept)
+    page = client.get(reverse("credit:repairs"), {"q": unreachable.business.uscc}).content.decode()
+    assert 'value="reachable"' in page and 'value="info_corrected"' not in page and 'value="commitment"' not in page
+    page = client.get(reverse("credit:repairs"), {"q": unfiled.business.uscc}).content.decode()
+    assert 'name="conditions"' not in page and "系统将核对该年度报告是否已补报" in page

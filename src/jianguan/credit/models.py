@@ -36,8 +36,10 @@ class AnnualReport(models.Model):
         verbose_name_plural = "年度报告"
         ordering = ["-year", "business"]
         constraints = [models.UniqueConstraint(fields=["business", "year"], name="uniq_annual_report")]
-        # 年报率 of a year reads (year, filed_on, business) from this index alone.
-        indexes = [models.Index(fields=["year", "filed_on", "business"], name="annual_report_year")]
+        # 年报率 and the risk scoring read (business, year, filed_on) from this index alone, in business order, so
+        # that their lookups of the businesses follow the register's order instead of jumping about it
+        # (a year-first index made SQLite visit the million businesses at random: 1.8 s instead of 0.7 s).
+        indexes = [models.Index(fields=["business", "year", "filed_on"], name="annual_report_business_year")]
 
     def __str__(self):
         return f"{self.business_id} {self.year}年度报告（{self.filed_on}）"

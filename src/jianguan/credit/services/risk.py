@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from jianguan.businesses.models import Business
 from jianguan.businesses.services import credit_classes_apply
@@ -147,11 +147,12 @@ def _factor_rows(w: Weights, only: int | None = None):
     mine = {} if only is None else {"business_id": only}
     live = existing_on(on, "business__")
     businesses = Business.objects.filter(existing_on(on), **({} if only is None else {"pk": only}))
-    filed = AnnualReport.objects.filter(year=w.report_year, filed_on__lte=on).values("business_id")
-    yield "no_annual_report", (
-        (pk, 1) for (pk,) in _raw(businesses.filter(established_on__lte=dt.date(w.report_year, 12, 31))
-                                  .exclude(pk__in=filed).order_by().values_list("pk"))
-    )
+    # In the register's order (ORDER BY id): SQLite then scans the businesses in order and looks each up in the
+    # annual reports' (business, year, filed_on) index in order too — without it, it walks a date index and
+    # looks them up at random, three times slower. PostgreSQL makes NOT EXISTS a hash anti-join either way.
+    filed = AnnualReport.objects.filter(business=OuterRef("pk"), year=w.report_year, filed_on__lte=on)
+    due = businesses.filter(established_on__lte=dt.date(w.report_year, 12, 31)).filter(~Exists(filed))
+    yield "no_annual_report", ((pk, 1) for (pk,) in _raw(due.order_by("pk").values_list("pk")))
     in_force = Q(listed_on__lte=on) & (Q(removed_on__isnull=True) | Q(removed_on__gt=on))
     listed = (EntryStatus.LISTED, EntryStatus.REMOVED)
     yield "abnormal", _grouped(AbnormalEntry.objects.filter(in_force, live, status__in=listed, **mine))

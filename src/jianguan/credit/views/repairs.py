@@ -18,6 +18,8 @@ from .lists import PAGE_SIZE, _common, _date, _filters
 def repair_list(request):
     filters = _filters(request)
     rows, has_next = slice_page(selectors.repair_list(actor=request.user, filters=filters), page_number(request), PAGE_SIZE)
+    for row in rows:  # only what the approver must attest for this application (a missing report is checked, not ticked)
+        row.attest = [(key, services.REPAIR_CONDITIONS[key]) for key in services.required_conditions(row)]
     return render(request, "credit/repairs.html", {**_common(request, filters), "rows": rows, "has_next": has_next,
                                                    "page_no": page_number(request), "targets": RepairTarget.choices,
                                                    "conditions": services.REPAIR_CONDITIONS, "tab": "repairs"})
