@@ -213,7 +213,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
 
     def scan(table, column):
         with connection.cursor() as cur:
-            cur.execute(f"SELECT SUM(LENGTH({column})) FROM {table}")
+            cur.execute(f"SELECT SUM(LENGTH(CAST({column} AS TEXT))) FROM {table}")  # a date column too, on PostgreSQL
             cur.fetchone()
 
     scans = {}

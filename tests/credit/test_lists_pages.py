@@ -96,3 +96,25 @@ def test_the_decision_form_asks_only_what_the_approver_must_attest(client, world
     assert 'value="reachable"' in page and 'value="info_corrected"' not in page and 'value="commitment"' not in page
     page = client.get(reverse("credit:repairs"), {"q": unfiled.business.uscc}).content.decode()
     assert 'name="conditions"' not in page and "系统将核对该年度报告是否已补报" in page
+
+
+def test_a_station_proposes_an_unreachable_business_of_its_own_by_hand(client, world):
+    from jianguan.credit.choices import AbnormalReason, EntryKind
+
+    org = world[0]
+    shop = BusinessFactory(subdistrict=org.subs["dongguan"], entity_type="individual")
+    elsewhere = BusinessFactory(subdistrict=org.subs["xiguan"])
+    client.force_login(org.users.east)
+    form = {"reason": AbnormalReason.UNREACHABLE, "proposed_on": "2026-09-01"}
+    client.post(reverse("credit:proposal_new"), {**form, "uscc": shop.uscc})
+    made = AbnormalEntry.objects.get(business=shop)
+    assert (made.kind, made.reason, made.status, made.decision_due) == (EntryKind.MARK, AbnormalReason.UNREACHABLE, "proposed",
+                                                                       D(2026, 9, 15))
+    # the yearly reason is not proposed by hand; another station's business is refused; nothing is written
+    page = client.post(reverse("credit:proposal_new"), {**form, "uscc": shop.uscc, "reason": AbnormalReason.NO_ANNUAL_REPORT},
+                       follow=True).content.decode()
+    assert "年度提出统一处理" in page
+    page = client.post(reverse("credit:proposal_new"), {**form, "uscc": elsewhere.uscc}, follow=True).content.decode()
+    assert "辖区" in page and not AbnormalEntry.objects.filter(business=elsewhere).exists()
+    page = client.post(reverse("credit:proposal_new"), {**form, "uscc": shop.uscc}, follow=True).content.decode()
+    assert "已有同一事由" in page and AbnormalEntry.objects.filter(business=shop).count() == 1

@@ -71,7 +71,10 @@ def proposals(request):
     filters = _filters(request)
     rows, has_next = slice_page(selectors.proposals(actor=request.user, filters=filters), page_number(request), PAGE_SIZE)
     return render(request, "credit/proposals.html", {**_common(request, filters), "rows": rows, "has_next": has_next,
-                                                     "page_no": page_number(request), "tab": "proposals"})
+                                                     "page_no": page_number(request), "tab": "proposals",
+                                                     "can_propose": request.user.role != Role.LEADERSHIP,
+                                                     "hand_reasons": [c for c in AbnormalReason.choices
+                                                                      if c[0] != AbnormalReason.NO_ANNUAL_REPORT]})
 
 
 @require_POST
@@ -87,6 +90,27 @@ def proposals_decide(request):
                                              approved_by=request.POST.get("approved_by", ""), note=request.POST.get("note", ""),
                                              ip=client_ip(request))
             messages.success(request, "已作出决定：" + "、".join(f"{d.get_kind_display()} {d.number}" for d in made))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("credit:index"))
+
+
+@require_POST
+def proposal_new(request):
+    """逐户提出 for the reasons the yearly run does not cover (未按责令期限公示, 弄虚作假, 无法联系)."""
+    from jianguan.businesses.models import Business
+
+    from ..services.proposals import abnormal_propose
+
+    uscc = request.POST.get("uscc", "").strip().upper()[:18]
+    try:
+        business = Business.objects.select_related("subdistrict").filter(uscc=uscc).first()
+        if business is None:
+            raise DomainError("unknown_business", f"统一社会信用代码“{uscc}”不是已登记的市场主体", {"field": "uscc"})
+        entry = abnormal_propose(actor=request.user, business=business, reason=request.POST.get("reason", ""),
+                                 on=_date(request.POST.get("proposed_on"), "proposed_on", "提出日期"), ip=client_ip(request))
+        messages.success(request, f"已提出：{business.name}，{entry.get_kind_display()}（{entry.get_reason_display()}），"
+                                  f"决定期限 {entry.decision_due}。")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("credit:index"))
@@ -208,6 +232,7 @@ def _quote(name: str) -> str:
 urlpatterns = [
     path("", proposals, name="index"),
     path("proposals/decide/", proposals_decide, name="proposals_decide"),
+    path("proposals/new/", proposal_new, name="proposal_new"),
     path("entries/", entries, name="entries"),
     path("entries/export/", entries_export, name="entries_export"),
     path("entries/<int:pk>/", entry_detail, name="entry"),
