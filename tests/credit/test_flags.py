@@ -125,3 +125,20 @@ def test_another_module_adds_a_flag_through_the_registry(client, org, world):
         assert 'data-flag="吊销未清算"' in client.get(f"/businesses/{world['plain'].pk}/").content.decode()
     finally:
         flag_sources.unregister("probe.flags")
+
+
+def test_the_lists_of_cases_leads_inspections_and_samples_show_the_flags(client, org, world):
+    """Wherever the business appears: the list rows too, flagged for the listed business and not for the other."""
+    both, plain = world["both"], world["plain"]
+    client.force_login(org.users.dept)
+    cases = [CaseFactory(business=b) for b in (both, plain)]
+    page = client.get("/cases/").content.decode()
+    row = lambda prefix, pk: page.split(f'id="{prefix}-{pk}"', 1)[1].split("</tr>", 1)[0]  # noqa: E731
+    assert ABNORMAL in row("case", cases[0].pk) and "data-flag" not in row("case", cases[1].pk)
+    samples = [SampleFactory(business=b, sampled_on=ago(30)) for b in (both, plain)]
+    page = client.get("/sampling/").content.decode()
+    assert ABNORMAL in row("sample", samples[0].pk) and "data-flag" not in row("sample", samples[1].pk)
+    client.force_login(org.users.east)
+    inspection_with_finding(org, business=both, date=ago(20), deadline=ago(5))
+    page = client.get("/inspections/").content.decode()
+    assert SERIOUS in page and both.name in page
