@@ -156,7 +156,8 @@ def _factor_rows(w: Weights, only: int | None = None):
     tables may include businesses that do not exist on w.on (factor_counts sets them aside)."""
     on, start = w.on, w.lookback_start
     mine = {} if only is None else {"business_id": only}
-    businesses = Business.objects.filter(existing_on(on), **({} if only is None else {"pk": only}))
+    # Only the establishment date here: factor_counts sets aside the businesses that do not exist on the day.
+    businesses = Business.objects.filter(established_on__lte=on, **({} if only is None else {"pk": only}))
     # In the register's order (ORDER BY id): SQLite then scans the businesses in order and looks each up in the
     # annual reports' (business, year, filed_on) index in order too — without it, it walks a date index and
     # looks them up at random, three times slower. PostgreSQL makes NOT EXISTS a hash anti-join either way.
