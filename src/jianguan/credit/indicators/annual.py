@@ -9,7 +9,7 @@ of date D, per 主体类型:
 - rate = filed ÷ due × 100, two decimals; missing (未报) = due − filed, the non-filers.
 
 Passes: one over the businesses (due) and one over the filings of Y dated ≤ D joined to their business
-(filed; the (year, filed_on, business) index); the rate and the missing count are arithmetic on the two,
+(filed; the (business, year, filed_on) covering index, read in business order); the rate and the missing count are arithmetic on the two,
 so no correlated subquery per business. The missing figure's drill-down lists the non-filers.
 Scope: the business's subdistrict (its station).
 """
