@@ -155,3 +155,19 @@ def test_each_todo_link_lists_exactly_what_it_counts(client, org, todo_world, mo
                          (todos["credit.escalations"].open, ("reached", "today", "soon"))):
         section = client.get(count.url).content.decode().split('id="candidates"', 1)[1].split("</section>", 1)[0]
         assert {n for n, e in escalations.items() if e.business.uscc in section} == set(names), count.url
+
+
+def test_a_penalty_flagged_serious_is_a_candidate_due_at_once(org, todo_world):
+    from jianguan.cases.choices import CaseStatus
+
+    from ..cases.factories import CaseFactory
+
+    before = dict(todo_items(actor=org.users.dept, on=ON, until=UNTIL))["credit.escalations"]
+    shop = BusinessFactory(subdistrict=org.subs["dongguan"])
+    CaseFactory(business=shop, status=CaseStatus.DECIDED, decided_on=days(-3), penalty_kinds=["fine"],
+                serious_category=SeriousCategory.FOOD_DRUG, decision_number="市监处罚〔2026〕99号")
+    CaseFactory(business=BusinessFactory(subdistrict=org.subs["dongguan"]), status=CaseStatus.DECIDED, decided_on=days(-3),
+                penalty_kinds=["fine"])  # not flagged: no candidate
+    after = dict(todo_items(actor=org.users.dept, on=ON, until=UNTIL))["credit.escalations"]
+    assert (after.overdue.n, after.due_soon.n, after.open.n) == (before.overdue.n + 1, before.due_soon.n, before.open.n + 1)
+    assert after.rows[0].text == f"{shop.name}：处罚决定市监处罚〔2026〕99号" and after.rows[0].tone == "danger"

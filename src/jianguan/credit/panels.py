@@ -39,6 +39,7 @@ from .choices import EntryStatus, RepairStatus
 from .models import AbnormalEntry, AnnualReport, RepairApplication, RiskOverride, RiskScore, SeriousEntry
 from .rules import add_months
 from .selectors.public import flags_on
+from .services.serious import case_candidates
 
 # The planned path of each page, used while its part of the work has not routed it yet.
 PLANNED_PATHS = {
@@ -226,15 +227,26 @@ def escalation_deadlines(actor, on: dt.date, until: dt.date) -> Todo:
     qs = escalation_candidates(actor, on).filter(listed_on__lte=soon_end).order_by("listed_on", "pk")
     figures = qs.order_by().aggregate(open=Counted("id"), overdue=Counted("id", filter=Q(listed_on__lte=reached)))
     figures["soon"] = figures["open"] - figures["overdue"]
+    # Penalty decisions flagged as 严重违法失信行为 are candidates from their decision: due at once.
+    cases = case_candidates(on).filter(scope_q(actor=actor, subdistrict_field="business__subdistrict"))
+    flagged = cases.count()
+    figures["overdue"] += flagged
+    figures["open"] += flagged
     rows = [
+        Row(text=f"{c.business.name}：处罚决定{c.decision_number or c.number}", url=page_url("credit:serious", q=c.business.uscc),
+            note=c.get_serious_category_display(), when=c.decided_on.isoformat(), tone="danger")
+        for c in cases[:ROWS]
+    ] + [
         Row(text=f"{e.business.name}：{e.get_reason_display()}", url=page_url("credit:serious", q=e.business.uscc),
             note=f"列入日期 {e.listed_on.isoformat()}", when=add_months(e.listed_on, months).isoformat(),
             tone="danger" if e.listed_on <= reached else "warning")
         for e in qs[:ROWS]
     ]
+    rows = rows[:ROWS]
     return Todo(
-        label="列入经营异常名录届满3年待提出严重违法失信名单", unit="户",
-        hint=f"列入经营异常名录满{months}个月仍未移出的，由局业务科室决定是否列入严重违法失信名单", rows=rows,
+        label="待提出严重违法失信名单（经营异常届满3年、处罚认定）", unit="户",
+        hint=f"列入经营异常名录满{months}个月仍未移出的，以及处罚决定认定为严重违法失信行为的，由局业务科室决定是否列入严重违法失信名单",
+        rows=rows,
         overdue=Count("已届满", figures["overdue"], page_url("credit:serious", candidates="overdue"), tone="danger"),
         due_soon=Count("即将届满", figures["soon"], page_url("credit:serious", candidates="soon"), tone="warning"),
         open=Count("全部", figures["open"], page_url("credit:serious", candidates="all")),
