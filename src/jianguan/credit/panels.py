@@ -4,13 +4,12 @@
   repair applications, and the credit risk class with the factors that made it and any manual override (the
   class is internal: staff pages only, never the public look-up);
 - 工作台: proposals awaiting a decision (by decision_due, 10 working days), repair and removal applications
-  awaiting a decision (by due), abnormal listings reaching the serious-list escalation (36 months) without
-  an open serious-list proposal. Decisions are the bureau's (check_decider), so these are shown to the
+  awaiting a decision (by due), serious-list candidates: abnormal listings reaching the escalation (36 months)
+  without a serious-list proposal, and penalty decisions flagged as 严重违法失信行为. Decisions are the bureau's (check_decider), so these are shown to the
   departments, the administrator and leadership, not to stations;
 - the flags beside a business's name: 经营异常 (listed or marked now), 严重违法失信 (listed now).
 
-Links go to the pages by URL name; a page another part of the credit work has not routed yet is reached by
-its planned path (PLANNED_PATHS), so that this module never fails on a missing name.
+Links go to the credit pages by URL name, with the filters that list exactly the counted records.
 """
 
 import datetime as dt
@@ -18,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count as Counted
 from django.db.models import Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from jianguan.core.flags import register_business_flags
 from jianguan.core.panels import (
@@ -41,26 +40,13 @@ from .rules import add_months
 from .selectors.public import flags_on
 from .services.serious import case_candidates
 
-# The planned path of each page, used while its part of the work has not routed it yet.
-PLANNED_PATHS = {
-    "credit:index": "/credit/",                    # proposals to decide (?due=overdue|soon, ?q=USCC)
-    "credit:entries": "/credit/entries/",          # abnormal-list entries (?q=USCC, ?status=)
-    "credit:serious": "/credit/serious/",          # serious list and its candidates (?q=USCC, ?candidates=overdue|soon|all)
-    "credit:repairs": "/credit/repairs/",          # repair applications (?status=pending, ?due=overdue|soon, ?q=USCC)
-    "credit:annual": "/credit/annual/",            # filing progress of a report year
-    "credit:risk": "/credit/risk/",
-    "credit:risk_business": "/credit/risk/{0}/",
-}
 ESCALATION_RULE = "credit.abnormal_escalation_months"
 ENTRY_TONE = {EntryStatus.PROPOSED: "warning", EntryStatus.LISTED: "danger", EntryStatus.DECLINED: "", EntryStatus.REMOVED: ""}
 REPAIR_TONE = {RepairStatus.PENDING: "warning", RepairStatus.GRANTED: "", RepairStatus.REFUSED: ""}
 
 
 def page_url(name: str, *args, **params) -> str:
-    try:
-        base = reverse(name, args=args)
-    except NoReverseMatch:
-        base = PLANNED_PATHS[name].format(*args)
+    base = reverse(name, args=args)
     params = {k: v for k, v in params.items() if v not in (None, "")}
     return f"{base}?{urlencode(params)}" if params else base
 

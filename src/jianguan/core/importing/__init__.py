@@ -5,7 +5,7 @@ See docs/adr/0001-batched-import-engine.md for why it is not django-import-expor
 from .columns import CellError, Column, choice, format_date, parse_date, text
 from .engine import ImportResult, RowError, run_import
 from .export import run_export
-from .ledger import Context, Ledger
+from .ledger import Context, Ledger, url_if_routed
 from .progress import terminal_progress
 from .readers import FileRejected, open_table
 from .registry import get_ledger, ledger_names, register
@@ -33,5 +33,6 @@ __all__ = [
     "summary_lines",
     "terminal_progress",
     "text",
+    "url_if_routed",
     "write_error_report",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 
 from .columns import Column
 
@@ -135,3 +136,13 @@ class Ledger:
 
     def describe(self, keys: Iterable[str]) -> str:
         return "、".join(keys)
+
+
+def url_if_routed(name: str) -> str:
+    """The URL name when the pages module routes it (the import pages link to the lists and their exports),
+    else "": the ledgers work on the command line whether or not the pages are installed."""
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return ""
+    return name

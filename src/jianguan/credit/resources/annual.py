@@ -13,13 +13,21 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from jianguan.businesses.models import Business
 from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.errors import PermissionDenied
-from jianguan.core.importing import CellError, Column, Context, Ledger, format_date, parse_date, text
+from jianguan.core.importing import (
+    CellError,
+    Column,
+    Context,
+    Ledger,
+    format_date,
+    parse_date,
+    text,
+    url_if_routed,
+)
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
 
@@ -113,14 +121,6 @@ class _ReportsOnFile:
             return found
 
 
-def _url_if_routed(name: str) -> str:
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return ""
-    return name
-
-
 class AnnualReportLedger(Ledger):
     name = "annual_reports"
     label = "年度报告"
@@ -137,7 +137,7 @@ class AnnualReportLedger(Ledger):
 
     @property
     def home_url(self) -> str:
-        return _url_if_routed("credit:annual")
+        return url_if_routed("credit:annual")
 
     @property
     def export_url(self) -> str:

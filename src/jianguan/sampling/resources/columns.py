@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.urls import NoReverseMatch, reverse
-
 from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.importing import CellError, choice, text
 
@@ -100,14 +98,3 @@ def parse_items(value, ctx) -> tuple[str, ...]:
 
 def format_items(value, ctx) -> str:
     return "、".join(value or ())
-
-
-
-def url_if_routed(name: str) -> str:
-    """The URL name when the pages module routes it (the import pages link to the lists and their exports),
-    else "": the ledgers work on the command line whether or not the pages are installed."""
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return ""
-    return name

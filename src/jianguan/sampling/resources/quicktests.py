@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jianguan.businesses.models import Business
 from jianguan.core.errors import PermissionDenied
-from jianguan.core.importing import Column, Context, Ledger, format_date, parse_date, text
+from jianguan.core.importing import Column, Context, Ledger, format_date, parse_date, text, url_if_routed
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
 from jianguan.org.selectors import scope_q
@@ -15,7 +15,7 @@ from jianguan.org.selectors import scope_q
 from ..choices import QuickTestResult
 from ..models import QuickTest
 from ..services.ledger import quicktests_import
-from .columns import CHUNK, format_result, parse_result, parse_uscc, url_if_routed
+from .columns import CHUNK, format_result, parse_result, parse_uscc
 
 
 class TestKey:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jianguan.businesses.models import Business
 from jianguan.core.calendar import WorkingCalendar
 from jianguan.core.errors import DomainError, PermissionDenied
-from jianguan.core.importing import Column, Context, Ledger, format_date, parse_date
+from jianguan.core.importing import Column, Context, Ledger, format_date, parse_date, url_if_routed
 from jianguan.core.models import Rule
 from jianguan.org.choices import Role
 from jianguan.org.models import Subdistrict
@@ -41,7 +41,6 @@ from .columns import (
     parse_sampling_type,
     parse_subdistrict,
     parse_uscc,
-    url_if_routed,
 )
 
 # What a new sample holds when its file leaves a column out (the model's defaults).
