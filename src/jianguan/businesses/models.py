@@ -48,6 +48,8 @@ class Business(models.Model):
             ),
             # Spot-check object pools: the businesses of some classes (C、D) in some subdistricts.
             models.Index(fields=["credit_risk_class", "subdistrict"], name="business_credit_class"),
+            # The monthly credit scoring re-checks the businesses changed since its last run.
+            models.Index(fields=["updated_at"], name="business_updated"),
         ]
         constraints = [
             models.CheckConstraint(

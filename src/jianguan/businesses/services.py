@@ -92,17 +92,19 @@ CLASS_CHUNK = 2000
 
 
 @transaction.atomic
-def credit_classes_apply(*, classes: dict[int, str], on) -> int:
+def credit_classes_apply(*, classes: dict[int, str], on, stamp=None) -> int:
     """Set the 信用风险分类 of many businesses at once (the credit module's effective classes: computed, or a
     manual override), dated `on`. One UPDATE per class and chunk, since a monthly run may change a million
     rows the first time; the record of who changed what is the credit module's run and class history, not a
-    per-row audit entry. The version moves, so a form opened before the change is refused, not overwritten."""
+    per-row audit entry. The version moves, so a form opened before the change is refused, not overwritten.
+    `stamp` is the updated_at to write (the scoring run's start, so that its next run tells its own changes from
+    later edits); now by default."""
     by_class: dict[str, list[int]] = {}
     for pk, value in classes.items():
         if value not in CreditRiskClass.values:
             raise DomainError("invalid_credit_class", f"信用风险分类“{value}”不是 A、B、C、D 之一", {"field": "credit_risk_class"})
         by_class.setdefault(value, []).append(pk)
-    now, changed = timezone.now(), 0
+    now, changed = stamp or timezone.now(), 0
     for value, pks in by_class.items():
         pks.sort()
         for i in range(0, len(pks), CLASS_CHUNK):

@@ -82,6 +82,10 @@ class Indicator:
     # Parameters beyond period, as-of date and scope that the figure cannot do without, e.g.
     # ("campaign",) for a campaign's figures: computing or drilling into it without one is refused.
     requires: tuple[str, ...] = ()
+    # Count each part of the dimension with a filter of its own instead of grouping the rows: for a pass over
+    # a join, which SQLite groups by sorting every joined row (the filings joined to their businesses: 0.68 s
+    # grouped, 0.44 s by filter at a million). A static choice list only; values outside it count in the total.
+    parts_by_filter: bool = False
 
     @property
     def is_rate(self) -> bool:
@@ -208,8 +212,10 @@ def _shared_where(group: list[Indicator], params: Params) -> Q | None:
     return first if all(ind.where(params) == first for ind in group[1:]) else None
 
 
-def _aggregate(indicator: Indicator, params: Params, residual: bool = False):
+def _aggregate(indicator: Indicator, params: Params, residual: bool = False, part: Q | None = None):
     cond = indicator.residual(params) if residual and indicator.residual else indicator.condition(params)
+    if part is not None:
+        cond &= part
     if indicator.aggregate == "sum":
         return Sum(indicator.sum_field, filter=cond)
     if indicator.distinct_field:
@@ -344,6 +350,8 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
         if ind.dimension:
             labels[ind.key] = dict(ind.dimension.pairs())
             values.update({dimension_key(ind.key, label): 0 for label in labels[ind.key].values()})
+    if dims and all(ind.parts_by_filter for ind in group if ind.dimension):
+        return _compute_parts_by_filter(qs, aliases, aggs, params, residual=shared is not None)
     rows = qs.values(*dims).annotate(**aggs).order_by() if dims else [qs.aggregate(**aggs)]
     for row in rows:
         for alias, ind in aliases.items():
@@ -353,6 +361,20 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
                 label = labels[ind.key].get(row[ind.dimension.field])
                 if label is not None:
                     values[dimension_key(ind.key, label)] += n
+    return values
+
+
+def _compute_parts_by_filter(qs, aliases: dict, aggs: dict, params: Params, residual: bool) -> dict:
+    """One row: each figure's total and each of its parts as an aggregate of its own (see parts_by_filter)."""
+    parts = {}
+    for alias, ind in aliases.items():
+        if ind.dimension:
+            for j, (value, label) in enumerate(ind.dimension.pairs()):
+                parts[f"{alias}p{j}"] = (ind, label)
+                aggs[f"{alias}p{j}"] = _aggregate(ind, params, residual, part=Q(**{ind.dimension.field: value}))
+    row = qs.aggregate(**aggs)
+    values = {ind.key: row[alias] or 0 for alias, ind in aliases.items()}
+    values.update({dimension_key(ind.key, label): row[alias] or 0 for alias, (ind, label) in parts.items()})
     return values
 
 

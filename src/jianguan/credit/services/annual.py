@@ -85,7 +85,7 @@ def annual_report_file(*, actor: User | None, business: Business, year: int, fil
             report = AnnualReport.objects.create(business=business, year=year, filed_on=filed_on, published=published)
         elif (report.filed_on, report.published) != (filed_on, published):
             report.filed_on, report.published = filed_on, published
-            report.save(update_fields=["filed_on", "published"])
+            report.save(update_fields=["filed_on", "published", "updated_at"])
         restore_marks([(business.pk, year, filed_on)])
     return report
 
@@ -100,8 +100,11 @@ def annual_reports_import(*, actor: User | None, creates: list[dict], updates: l
         groups: dict[tuple[str, ...], list[AnnualReport]] = {}
         for report, changed in updates:
             groups.setdefault(tuple(sorted(changed)), []).append(report)
+        now = timezone.now()  # bulk_update leaves auto_now alone; the monthly scoring reads it
         for fields, reports in groups.items():
-            AnnualReport.objects.bulk_update(reports, list(fields), batch_size=500)
+            for report in reports:
+                report.updated_at = now
+            AnnualReport.objects.bulk_update(reports, [*fields, "updated_at"], batch_size=500)
         filings = [(v["business_id"], v["year"], v["filed_on"]) for v in creates]
         filings += [(r.business_id, r.year, r.filed_on) for r, _ in updates]
         return restore_marks(filings)

@@ -21,7 +21,9 @@ any, else the computed one; it is mirrored on Business.credit_risk_class (what t
 kept as a history of periods (RiskClassPeriod) so that the classes can be counted as of any date.
 
 Storage is sparse where it can be: a RiskScore row exists for a business that has (or once had) points; a
-business without one scored 0 points, class A, in the last run. A run writes only what changed.
+business without one scored 0 points, class A, in the last run. A run writes only what changed (risk_store), and
+a run after another in the same report year reads the filings and classes only where they may have changed
+(risk_delta).
 """
 
 import datetime as dt
@@ -29,8 +31,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from jianguan.businesses.models import Business
 from jianguan.businesses.services import credit_classes_apply
@@ -52,15 +55,15 @@ from jianguan.sampling.models import Sample
 from ..choices import EntryStatus
 from ..models import (
     AbnormalEntry,
-    AnnualReport,
     RiskClassPeriod,
     RiskOverride,
     RiskRun,
-    RiskScore,
     SeriousEntry,
 )
 from ..rules import add_months, classify, filing_window_end
 from .common import check_decider, not_future, require_text
+from .risk_delta import classes_to_check, edited, non_filers_query, non_filers_since, since_last
+from .risk_store import chunks, raw, stored_scores, write_periods, write_scores
 
 CLASSES = ("A", "B", "C", "D")
 # key, label (the page's wording), counted once whatever the number of records
@@ -76,7 +79,6 @@ FACTORS = (
     ("new_business", "新设主体", True),
 )
 FACTOR_LABELS = {key: label for key, label, _ in FACTORS}
-CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -128,17 +130,8 @@ def existing_on(day: dt.date, prefix: str = "") -> Q:
 # ---------------------------------------------------------------- the factors, one grouped query each
 
 
-def _raw(qs) -> list[tuple]:
-    """The rows of a values_list queryset as the database driver returns them: the ORM's per-row work costs
-    more than the query itself over the hundred thousand rows a run reads (ids, counts, strings only)."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _grouped(qs, field: str = "business_id"):
-    return _raw(qs.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n"))
+    return raw(qs.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n"))
 
 
 def not_existing_on(day: dt.date) -> set[int]:
@@ -148,12 +141,13 @@ def not_existing_on(day: dt.date) -> set[int]:
     PostgreSQL hash the whole register six times)."""
     ended = Business.objects.exclude(reg_status="active").filter(status_date__lte=day).order_by().values_list("pk")
     later = Business.objects.filter(established_on__gt=day).order_by().values_list("pk")
-    return {pk for (pk,) in _raw(ended)} | {pk for (pk,) in _raw(later)}
+    return {pk for (pk,) in raw(ended)} | {pk for (pk,) in raw(later)}
 
 
-def _factor_rows(w: Weights, only: int | None = None):
+def _factor_rows(w: Weights, only: int | None = None, non_filers: set[int] | None = None):
     """(factor key, rows of (business id, count)) for the businesses that have the factor; those of the record
-    tables may include businesses that do not exist on w.on (factor_counts sets them aside)."""
+    tables may include businesses that do not exist on w.on (factor_counts sets them aside). `non_filers`: the
+    businesses missing the report year's filing, when the caller knows them (see _non_filers_since)."""
     on, start = w.on, w.lookback_start
     mine = {} if only is None else {"business_id": only}
     # Only the establishment date here: factor_counts sets aside the businesses that do not exist on the day.
@@ -161,9 +155,9 @@ def _factor_rows(w: Weights, only: int | None = None):
     # In the register's order (ORDER BY id): SQLite then scans the businesses in order and looks each up in the
     # annual reports' (business, year, filed_on) index in order too — without it, it walks a date index and
     # looks them up at random, three times slower. PostgreSQL makes NOT EXISTS a hash anti-join either way.
-    filed = AnnualReport.objects.filter(business=OuterRef("pk"), year=w.report_year, filed_on__lte=on)
-    due = businesses.filter(established_on__lte=dt.date(w.report_year, 12, 31)).filter(~Exists(filed))
-    yield "no_annual_report", ((pk, 1) for (pk,) in _raw(due.order_by("pk").values_list("pk")))
+    if non_filers is None:
+        non_filers = [pk for (pk,) in raw(non_filers_query(w.report_year, on, businesses).order_by("pk").values_list("pk"))]
+    yield "no_annual_report", ((pk, 1) for pk in non_filers)
     in_force = Q(listed_on__lte=on) & (Q(removed_on__isnull=True) | Q(removed_on__gt=on))
     listed = (EntryStatus.LISTED, EntryStatus.REMOVED)
     yield "abnormal", _grouped(AbnormalEntry.objects.filter(in_force, status__in=listed, **mine))
@@ -186,16 +180,17 @@ def _factor_rows(w: Weights, only: int | None = None):
     yield "unrectified_finding", _grouped(
         Finding.objects.filter(business__isnull=False, found_on__gt=start, found_on__lte=on, deadline__lt=on, **mine).exclude(on_time)
     )
-    yield "new_business", ((pk, 1) for (pk,) in _raw(businesses.filter(established_on__gt=add_months(on, -w.new_business_months))
+    yield "new_business", ((pk, 1) for (pk,) in raw(businesses.filter(established_on__gt=add_months(on, -w.new_business_months))
                                                      .order_by().values_list("pk")))
 
 
-def factor_counts(w: Weights, only: int | None = None, dead: set[int] | None = None) -> dict[int, dict[str, int]]:
+def factor_counts(w: Weights, only: int | None = None, dead: set[int] | None = None,
+                  non_filers: set[int] | None = None) -> dict[int, dict[str, int]]:
     """{business id: {factor: count}} for every business existing on w.on with at least one factor (`dead`:
     not_existing_on(w.on), when the caller has it already)."""
     dead = not_existing_on(w.on) if dead is None else dead
     counts: dict[int, dict[str, int]] = {}
-    for key, rows in _factor_rows(w, only):
+    for key, rows in _factor_rows(w, only, non_filers):
         for pk, n in rows:
             if n and pk not in dead:
                 counts.setdefault(pk, {})[key] = n
@@ -239,103 +234,65 @@ def _open_overrides(on: dt.date, only: int | None = None) -> dict[int, str]:
     # The few overridden businesses first, then whether they exist: joined the other way round, SQLite walks
     # every business to find the overrides of an almost empty table.
     live = set()
-    for chunk in _chunks(found):
+    for chunk in chunks(found):
         live.update(Business.objects.filter(existing_on(on), pk__in=chunk).values_list("pk", flat=True))
     return {pk: cls for pk, cls in found.items() if pk in live}
 
 
-def _chunks(ids):
-    ids = sorted(ids)
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
+def _live(on: dt.date, dead: set[int] | None = None):
+    """live_of(ids) for write_scores: which of some businesses exist on the day."""
+    if dead is not None:
+        return lambda ids: [b for b in ids if b not in dead]
+
+    def live_of(ids):
+        live = []
+        for chunk in chunks(ids):
+            live.extend(Business.objects.filter(existing_on(on), pk__in=chunk).values_list("pk", flat=True))
+        return live
+
+    return live_of
 
 
-def signature(factors: list[dict]) -> str:
-    # The label of the missing report names its year: a new year missed is a change even at the same points.
-    return " ".join(f"{f['key']}:{f['count']}:{f['points']}" + (f":{f['label']}" if f["key"] == "no_annual_report" else "")
-                    for f in factors)
+def _report_year_of(day: dt.date) -> int:
+    return last_closed_report_year(day, int(rule_value("credit.annual_report_deadline_months", on=day)))
 
 
-def _update_grouped(model, rows: dict[int, dict]) -> None:
-    """UPDATE rows {pk: values} with one statement per distinct values and chunk: a run's changes repeat a few
-    combinations (a point more for a new penalty…), so this is a handful of statements, not one per row."""
-    groups: dict[tuple, list[int]] = {}
-    for pk, values in rows.items():
-        key = tuple(sorted((k, repr(v)) for k, v in values.items()))
-        groups.setdefault(key, []).append(pk)
-    for pks in groups.values():
-        values = rows[pks[0]]
-        for chunk in _chunks(pks):
-            model.objects.filter(pk__in=chunk).update(**values)
-
-
-def _write_scores(new: dict[int, tuple], on: dt.date, only: int | None = None) -> int:
-    """Store the scores that changed: rows for businesses with points, and rows of businesses that had points
-    and have none now (back to 0, A). `new` holds every business with points."""
-    old_rows = RiskScore.objects.all() if only is None else RiskScore.objects.filter(business_id=only)
-    # changed_on stays as the driver gives it (text on SQLite): it is only written back unchanged.
-    old = {b: (p, c, sig, ch, pk) for pk, b, p, c, sig, ch in
-           _raw(old_rows.order_by().values_list("pk", "business_id", "points", "computed_class", "signature", "changed_on"))}
-    creates, updates, signatures = [], {}, {}
-    for pk, (points, cls, factors) in new.items():
-        sig = signatures.get(id(factors))
-        if sig is None:  # the factors of one combination of counts are one shared list (see risk_score_all)
-            sig = signatures[id(factors)] = signature(factors)
-        before = old.get(pk)
-        if before is None:
-            creates.append(RiskScore(business_id=pk, scored_on=on, points=points, computed_class=cls, factors=factors, signature=sig,
-                                     changed_on=on))
-        elif before[:3] != (points, cls, sig):
-            updates[before[4]] = {"scored_on": on, "points": points, "computed_class": cls, "factors": factors, "signature": sig,
-                                  "changed_on": on if cls != before[1] else before[3]}
-    gone = [b for b, row in old.items() if b not in new and (row[0] or row[2] or row[1] != "A")]
-    live = set()
-    for chunk in _chunks(gone):  # a business that ended keeps its last score
-        live.update(Business.objects.filter(existing_on(on), pk__in=chunk).values_list("pk", flat=True))
-    for b in live:
-        before = old[b]
-        updates[before[4]] = {"scored_on": on, "points": 0, "computed_class": "A", "factors": [], "signature": "",
-                              "changed_on": on if before[1] != "A" else before[3]}
-    RiskScore.objects.bulk_create(creates, batch_size=CHUNK)
-    _update_grouped(RiskScore, updates)
-    return len(creates) + len(updates)
-
-
-def _write_periods(wanted: dict[int, tuple[str, bool]], on: dt.date) -> None:
-    """Make each business's open class period say (class, overridden) from `on`: close the one in force and
-    open a new one, or correct it in place when it began the same day."""
-    closes, fixes, opens = [], [], []
-    for chunk in _chunks(wanted):
-        open_rows = RiskClassPeriod.objects.filter(valid_to__isnull=True, business_id__in=chunk)
-        current = {b: (pk, c, o, f) for pk, b, c, o, f in open_rows.values_list("pk", "business_id", "risk_class", "overridden", "valid_from")}
-        for b in chunk:
-            cls, overridden = wanted[b]
-            row = current.get(b)
-            if row is not None and (row[1], row[2]) == (cls, overridden):
-                continue
-            if row is not None and row[3] >= on:
-                fixes.append(RiskClassPeriod(pk=row[0], risk_class=cls, overridden=overridden))
-                continue
-            if row is not None:
-                closes.append(row[0])
-            opens.append(RiskClassPeriod(business_id=b, risk_class=cls, overridden=overridden, valid_from=on))
-    for chunk in _chunks(closes):
-        RiskClassPeriod.objects.filter(pk__in=chunk).update(valid_to=on)
-    _update_grouped(RiskClassPeriod, {f.pk: {"risk_class": f.risk_class, "overridden": f.overridden} for f in fixes})
-    RiskClassPeriod.objects.bulk_create(opens, batch_size=CHUNK)
+def _current_classes(on: dt.date, last: RiskRun | None, dead: set[int], check: set[int] | None) -> tuple[dict[int, str], set[int]]:
+    """(the classes on the register the run compares with, the businesses that get a class period even when
+    their class stays: those registered since the last run). The first time, every business; after that the
+    businesses not in class A (a million rows hold a few in B–D, which the class index finds) — or only `check`,
+    when the run starts from the last one (risk_delta.classes_to_check)."""
+    if last is None:
+        current = dict(Business.objects.filter(existing_on(on)).values_list("pk", "credit_risk_class").iterator(chunk_size=10_000))
+        return current, set(current)
+    touched = {pk for (pk,) in raw(Business.objects.filter(pk__gt=last.last_business_id).order_by().values_list("pk"))} - dead
+    if check is not None:
+        current = {}
+        for chunk in chunks(check):
+            current.update(raw(Business.objects.filter(pk__in=chunk).order_by().values_list("pk", "credit_risk_class")))
+        return current, touched
+    # 未分类 businesses that have ended (never scored, many in an old register) are set aside through the status
+    # index, and any other that ended is left out by the caller.
+    current = dict(raw(Business.objects.filter(credit_risk_class__in=["", "B", "C", "D"]).order_by().values_list("pk", "credit_risk_class")))
+    return {pk: cls for pk, cls in current.items() if cls or pk not in dead}, touched
 
 
 def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = False) -> RunResult:
     """Score every business existing on `on`, store what changed, and apply the effective classes."""
     check_decider(actor)
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), timezone.now()
     with transaction.atomic():
         w = weights_on(on)
         dead = not_existing_on(on)
+        last = RiskRun.objects.order_by("-finished_at").first()
+        old = stored_scores()
+        since = since_last(last, on, w.report_year, _report_year_of)
+        edited_ids = edited(since) if since else set()
+        non_filers = non_filers_since(since, w.report_year, on, old, edited_ids) if since else None
         # Most businesses with points share a few combinations of counts: explain each combination once.
         explained: dict[tuple, tuple] = {}
         new = {}
-        for pk, counts in factor_counts(w, dead=dead).items():
+        for pk, counts in factor_counts(w, dead=dead, non_filers=non_filers).items():
             key = tuple(sorted(counts.items()))
             if key not in explained:
                 explained[key] = explain(counts, w)
@@ -343,25 +300,14 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
         overrides = _open_overrides(on)
         effective = {pk: row[1] for pk, row in new.items() if row[1] != "A"}
         effective.update(overrides)
-        existing = Business.objects.filter(existing_on(on))
-        last_id = Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        last = RiskRun.objects.order_by("-finished_at").first()
-        if last is None:  # the first run: every business gets its class and its first period
-            current = dict(existing.values_list("pk", "credit_risk_class").iterator(chunk_size=10_000))
-            touched = set(current)
-        else:
-            # Every business not in class A (a million rows hold a few in B–D: the class index finds them): with
-            # the businesses that should not be in A, the field is set right wherever a form or an import changed
-            # it. And the businesses registered since the last run, which have no class period yet.
-            # Read from the class index alone; 未分类 businesses that have ended (never scored, many in an old
-            # register) are set aside through the status index, and any other that ended is left out below.
-            current = dict(_raw(Business.objects.filter(credit_risk_class__in=["", "B", "C", "D"]).order_by()
-                                .values_list("pk", "credit_risk_class")))
-            current = {pk: cls for pk, cls in current.items() if cls or pk not in dead}
-            touched = {pk for (pk,) in _raw(Business.objects.filter(pk__gt=last.last_business_id).order_by().values_list("pk"))}
-            touched -= dead
+        check = None
+        if since:
+            computed_changed = {pk for pk in set(new) | set(old)
+                                if (new[pk][1] if pk in new else "A") != (old[pk][0] if pk in old else "A")}
+            check = classes_to_check(since, on, computed_changed, edited_ids)
+        current, touched = _current_classes(on, last, dead, check)
         changes = {}
-        for pk in set(current) | touched | set(effective):
+        for pk in set(current) | touched | (set(effective) if check is None else set()):
             want = effective.get(pk, "A")
             if current.get(pk, "A") != want:
                 changes[pk] = want
@@ -371,17 +317,17 @@ def risk_score_all(*, actor: User | None = None, on: dt.date, dry_run: bool = Fa
         counts = Counter(effective.values())
         counts["A"] = total - sum(counts[c] for c in CLASSES if c != "A")
         counts = {c: counts.get(c, 0) for c in CLASSES}
-        written = 0
+        last_id = Business.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if not dry_run:
-            written = _write_scores(new, on)
-            _write_periods({pk: (effective.get(pk, "A"), pk in overrides) for pk in set(changes) | touched}, on)
-            credit_classes_apply(classes=changes, on=on)
+            written = write_scores(new, on, old, _live(on, dead))
+            write_periods({pk: (effective.get(pk, "A"), pk in overrides) for pk in set(changes) | touched}, on)
+            credit_classes_apply(classes=changes, on=on, stamp=started_at)
             seconds = time.perf_counter() - started
             with acting(actor):
-                RiskRun.objects.create(run_on=on, seconds=round(seconds, 3), scored=total, scores_written=written,
+                RiskRun.objects.create(run_on=on, started_at=started_at, seconds=round(seconds, 3), scored=total, scores_written=written,
                                        classes_changed=len(changes), counts=counts, run_by=actor, last_business_id=last_id)
         else:
-            written = sum(1 for _ in new)
+            written = len(new)
             transaction.set_rollback(True)
     return RunResult(on=on, scored=total, scores_written=written, classes_changed=len(changes), counts=counts,
                      seconds=round(time.perf_counter() - started, 3), dry_run=dry_run)
@@ -399,10 +345,10 @@ def _apply_one(business: Business, on: dt.date) -> str:
     w = weights_on(on)
     counts = factor_counts(w, only=business.pk)
     new = {pk: explain(c, w) for pk, c in counts.items()}
-    _write_scores(new, on, only=business.pk)
+    write_scores(new, on, stored_scores(only=business.pk), _live(on))
     overrides = _open_overrides(on, only=business.pk)
     want = overrides.get(business.pk) or (new[business.pk][1] if business.pk in new else "A")
-    _write_periods({business.pk: (want, business.pk in overrides)}, on)
+    write_periods({business.pk: (want, business.pk in overrides)}, on)
     if business.credit_risk_class != want:
         credit_classes_apply(classes={business.pk: want}, on=on)
     return want
