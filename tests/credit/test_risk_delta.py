@@ -7,8 +7,8 @@ import random
 import pytest
 
 from jianguan.businesses.models import Business
-from jianguan.businesses.services import business_create, business_update
 from jianguan.businesses.rules import with_check_digit
+from jianguan.businesses.services import business_create, business_update
 from jianguan.credit.models import AnnualReport, RiskOverride, RiskRun, RiskScore
 from jianguan.credit.services import risk, risk_delta
 from jianguan.credit.services.annual import annual_report_file, annual_reports_import
