@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jianguan.core",
     "jianguan.org",
     "jianguan.businesses",
+    "jianguan.licences",
     "jianguan.campaigns",
     "jianguan.equipment",
     "jianguan.cases",

@@ -15,7 +15,7 @@ from ..core.home_records import set_today
 from ..equipment.factories import EquipmentFactory
 
 PANELS = [
-    "equipment.devices", "inspections.inspections", "inspections.findings", "inspections.documents",
+    "licences.held", "equipment.devices", "inspections.inspections", "inspections.findings", "inspections.documents",
     "complaints.items", "sampling.samples", "cases.cases", "spotchecks.drawn",
     "credit.record",
 ]

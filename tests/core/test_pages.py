@@ -84,7 +84,7 @@ def test_admin_pages_render(client, org):
     for url in (
         "/admin/core/rule/", "/admin/core/calendarday/", "/admin/core/auditchainlink/", "/admin/core/importbatch/",
         "/admin/org/user/", "/admin/org/apitoken/", "/admin/org/orgunit/", "/admin/businesses/business/",
-        "/admin/businesses/licence/", "/admin/businesses/business/?q=测试",
+        "/admin/licences/licence/", "/admin/licences/licencekind/", "/admin/licences/sector/", "/admin/businesses/business/?q=测试",
     ):
         assert client.get(url).status_code == 200, url
     assert client.get(f"/admin/org/user/{org.users.east.pk}/change/").status_code == 200

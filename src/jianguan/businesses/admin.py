@@ -1,5 +1,5 @@
 """Support views of the registry. Records change through the pages, the API and imports (services),
-so Business is read-only here; licences, which have no page yet, may be maintained."""
+so Business is read-only here."""
 
 from django.contrib import admin
 from django.core.paginator import Paginator
@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 
 from jianguan.core.admin import ReadOnlyAdmin
 
-from .models import Business, Licence
+from .models import Business
 
 COUNT_CAP = 10_000
 
@@ -20,19 +20,6 @@ class CappedCountPaginator(Paginator):
         return len(self.object_list.values("pk")[: COUNT_CAP + 1])
 
 
-class LicenceInline(admin.TabularInline):
-    model = Licence
-    extra = 0
-    can_delete = False
-    fields = ["kind", "number", "valid_from", "valid_to"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Business)
 class BusinessAdmin(ReadOnlyAdmin):
     list_display = ["uscc", "name", "entity_type", "subdistrict", "established_on", "reg_status"]
@@ -41,18 +28,3 @@ class BusinessAdmin(ReadOnlyAdmin):
     list_select_related = ["subdistrict"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    inlines = [LicenceInline]
-
-
-@admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
-    list_display = ["number", "kind", "business", "valid_from", "valid_to"]
-    list_filter = ["kind"]
-    search_fields = ["number", "=business__uscc", "business__name"]
-    list_select_related = ["business"]
-    raw_id_fields = ["business"]
-    paginator = CappedCountPaginator
-    show_full_result_count = False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,6 @@ class BusinessesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Business, Licence
+        from .models import Business
 
         auditlog.register(Business, exclude_fields=["version", "updated_at"])
-        auditlog.register(Licence)

@@ -14,16 +14,6 @@ class RegStatus(models.TextChoices):
     REVOKED = "revoked", "吊销"
 
 
-class LicenceKind(models.TextChoices):
-    FOOD_BUSINESS = "food_business", "食品经营许可证"
-    FOOD_PRODUCTION = "food_production", "食品生产许可证"
-    DRUG_RETAIL = "drug_retail", "药品经营许可证"
-    MEDICAL_DEVICE = "medical_device", "医疗器械经营许可证"
-    INDUSTRIAL_PRODUCT = "industrial_product", "工业产品生产许可证"
-    SPECIAL_EQUIPMENT = "special_equipment", "特种设备生产许可证"
-    OTHER = "other", "其他"
-
-
 class KeyUnitKind(models.TextChoices):
     SCHOOL = "school", "学校、幼儿园"
     HOSPITAL = "hospital", "医院"

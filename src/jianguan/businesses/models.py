@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from jianguan.org.models import Subdistrict
 
-from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, KeyUnitKind, LicenceKind, RegStatus
+from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, KeyUnitKind, RegStatus
 
 
 class Business(models.Model):
@@ -74,20 +74,3 @@ class Business(models.Model):
     @property
     def credit_risk_class_label(self) -> str:
         return self.get_credit_risk_class_display() if self.credit_risk_class else UNCLASSIFIED_LABEL
-
-
-class Licence(models.Model):
-    business = models.ForeignKey(Business, verbose_name="市场主体", on_delete=models.PROTECT, related_name="licences")
-    kind = models.CharField("许可类型", max_length=30, choices=LicenceKind.choices)
-    number = models.CharField("许可证编号", max_length=60)
-    valid_from = models.DateField("有效期起")
-    valid_to = models.DateField("有效期至", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "许可证"
-        verbose_name_plural = "许可证"
-        ordering = ["business", "kind"]
-        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="uniq_licence_number")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.number}"

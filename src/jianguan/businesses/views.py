@@ -4,7 +4,6 @@ import datetime as dt
 
 from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from jianguan.org.selectors import subdistricts_in_scope
 from . import selectors, services
 from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, RegStatus
 from .forms import BusinessForm
-from .models import Business, Licence
+from .models import Business
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "entity_type", "reg_status", "credit_risk_class", "station", "subdistrict")
@@ -98,21 +97,15 @@ def _display(field, raw, subdistricts: dict) -> str:
 
 AUDIT_TITLES = {
     Business: {LogEntry.Action.CREATE: "登记入库", LogEntry.Action.UPDATE: "修改信息", LogEntry.Action.DELETE: "删除记录"},
-    Licence: {LogEntry.Action.CREATE: "新增许可证", LogEntry.Action.UPDATE: "修改许可证", LogEntry.Action.DELETE: "删除许可证"},
 }
 
 
 def _audit_events(business: Business) -> list[dict]:
-    """The auditlog rows of the business and of its licences: who, when, which fields before → after."""
+    """The auditlog rows of the business: who, when, which fields before → after (a licence's own history is on
+    the licence's page)."""
     entries = list(
         LogEntry.objects.get_for_object(business).select_related("actor").order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
     )
-    entries += list(
-        LogEntry.objects.get_for_objects(business.licences.all())
-        .select_related("actor")
-        .order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
-    )
-    licence_type = ContentType.objects.get_for_model(Licence)
     sub_ids = {
         str(v)
         for e in entries
@@ -122,7 +115,7 @@ def _audit_events(business: Business) -> list[dict]:
     subdistricts = {str(s.pk): s for s in Subdistrict.objects.filter(pk__in=[i for i in sub_ids if i.isdigit()])}
     events = []
     for entry in entries:
-        model = Licence if entry.content_type_id == licence_type.pk else Business
+        model = Business
         fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
         changes = []
         if entry.action == LogEntry.Action.UPDATE:
@@ -137,8 +130,6 @@ def _audit_events(business: Business) -> list[dict]:
                     }
                 )
         title = AUDIT_TITLES[model].get(entry.action, "访问记录")
-        if model is Licence:
-            title = f"{title}：{entry.object_repr}"
         events.append(
             {
                 "at": entry.timestamp,
@@ -178,13 +169,12 @@ def business_timeline(business: Business) -> list[dict]:
 
 def business_detail(request, pk: int):
     """一户一档: the record, then a panel from each app that keeps something about the business
-    (registered in that app's panels.py, scoped to the actor), then the licences and the timeline."""
+    (registered in that app's panels.py, scoped to the actor — the licences among them), then the timeline."""
     business = _get_or_404(request, pk)
     on = timezone.localdate()
     context = {
         "business": business,
         "panels": business_page_panels(actor=request.user, business=business, on=on),
-        "licences": business.licences.order_by("kind", "valid_from"),
         "timeline": business_timeline(business),
         "can_edit": can_edit(request.user),
         "today": on,

@@ -222,3 +222,20 @@ class WorkerHeartbeat(models.Model):
 
 # The document engine keeps its model in its own package (core.documents).
 from .documents.models import IssuedDocument  # noqa: E402, F401
+
+
+class Reference(models.Model):
+    """A reference table a bureau may extend (disable, never delete: old records keep theirs): 食品大类, 许可种类,
+    主体业态 …"""
+
+    code = models.CharField("编码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    disabled_on = models.DateField("停用日期", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name

@@ -4,8 +4,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from jianguan.businesses.models import Business, Licence
+from jianguan.businesses.models import Business
 from jianguan.businesses.rules import with_check_digit
+from jianguan.licences.models import Licence, LicenceKind, Sector
 from jianguan.org.choices import OrgKind, Role
 from jianguan.org.models import OrgUnit, Subdistrict, User
 
@@ -114,10 +115,22 @@ FOOD_WORDS = ("超市", "小吃", "饭店", "早餐", "面馆", "烧烤", "熟�
 DRUG_WORDS = ("药店", "医药")
 
 
-def _licences(business: Business) -> list[Licence]:
+# The 主体业态 a demo business's name suggests (first word that matches).
+SECTOR_WORDS = (("超市", "supermarket"), ("饭店", "catering_medium"), ("餐饮", "catering_medium"), ("小吃", "snack_stall"),
+                ("早餐", "catering_small"), ("面馆", "catering_small"), ("烧烤", "catering_small"), ("熟食", "grocery"),
+                ("食品", "grocery"), ("水果", "grocery"), ("蔬菜", "market"), ("粮油", "grocery"), ("药店", "drug_retail"),
+                ("医药", "drug_retail"))
+
+
+def _references() -> tuple[dict, dict]:
+    return (dict(LicenceKind.objects.values_list("code", "pk")), dict(Sector.objects.values_list("code", "pk")))
+
+
+def _licences(business: Business, refs: tuple[dict, dict]) -> list[Licence]:
     """Food and drug licences for the businesses whose line needs one (numbers in the JY/鲁 style)."""
     if business.reg_status != "active":
         return []
+    kinds, sectors = refs
     serial = business.uscc[8:14]
     start = max(business.established_on, dt.date(2021, 1, 1))
     if any(word in business.name for word in FOOD_WORDS):
@@ -126,26 +139,28 @@ def _licences(business: Business) -> list[Licence]:
         kind, number = "drug_retail", f"鲁CA{DIVISION[2:]}{serial}"
     else:
         return []
-    return [Licence(business=business, kind=kind, number=number, valid_from=start, valid_to=start + dt.timedelta(days=5 * 365))]
+    sector = next((code for word, code in SECTOR_WORDS if word in business.name), None)
+    return [Licence(business=business, kind_id=kinds[kind], number=number, sector_id=sectors.get(sector), issued_on=start,
+                    valid_until=start + dt.timedelta(days=5 * 365))]
 
 
-def _flush(batch: list[Business]) -> None:
+def _flush(batch: list[Business], refs: tuple[dict, dict]) -> None:
     Business.objects.bulk_create(batch)
-    Licence.objects.bulk_create([lic for b in batch for lic in _licences(b)])
+    Licence.objects.bulk_create([lic for b in batch for lic in _licences(b, refs)])
 
 
 def build_businesses(subdistricts: list[Subdistrict], count: int, seed: int, progress=None) -> int:
     rng = random.Random(seed)
-    batch, written = [], 0
+    batch, written, refs = [], 0, _references()
     for serial in range(1, count + 1):
         batch.append(_business(rng, serial, rng.choice(subdistricts), "示范区"))
         if len(batch) == 5000:
-            _flush(batch)
+            _flush(batch, refs)
             written += len(batch)
             batch = []
             if progress:
                 progress(written, count)
     if batch:
-        _flush(batch)
+        _flush(batch, refs)
         written += len(batch)
     return written

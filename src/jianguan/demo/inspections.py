@@ -424,10 +424,10 @@ def build_inspections(seed: int, scale: str = "small") -> InspectionCounts:
     )
 
     active = Business.objects.filter(reg_status="active").order_by("uscc")
-    food = list(active.filter(licences__kind="food_business").values_list("pk", flat=True).distinct())
+    food = list(active.filter(licences__kind__code="food_business").values_list("pk", flat=True).distinct())
     # Only these count toward 百日攻坚: the campaign's scope is checked when an inspection joins it.
     in_summer_scope = {
-        pk for pk, code in active.filter(licences__kind="food_business").values_list("pk", "industry_code").distinct()
+        pk for pk, code in active.filter(licences__kind__code="food_business").values_list("pk", "industry_code").distinct()
         if code.startswith(SUMMER_INDUSTRIES)
     }
     summer_food = [pk for pk in food if pk in in_summer_scope]

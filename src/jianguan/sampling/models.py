@@ -5,6 +5,7 @@ from django.db.models import Q
 from jianguan.businesses.models import Business
 from jianguan.campaigns.models import Campaign
 from jianguan.cases.models import Lead
+from jianguan.core.models import Reference
 from jianguan.org.models import OrgUnit, Subdistrict
 
 from .choices import (
@@ -19,22 +20,6 @@ from .choices import (
 
 USER = settings.AUTH_USER_MODEL
 QTY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
-
-
-class Reference(models.Model):
-    """A reference table a bureau may extend (disable, never delete: old samples keep theirs)."""
-
-    code = models.CharField("编码", max_length=20, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
-    order = models.PositiveIntegerField("排序", default=0)
-    disabled_on = models.DateField("停用日期", null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "code"]
-
-    def __str__(self):
-        return self.name
 
 
 class FoodCategory(Reference):

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from jianguan.businesses import selectors as business_selectors
-from jianguan.businesses.choices import EntityType, LicenceKind
+from jianguan.businesses.choices import EntityType
 from jianguan.businesses.rules import UsccError, normalize_uscc
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.equipment.forms import DomainErrorMixin
@@ -18,6 +18,7 @@ from jianguan.inspections.forms import (
     text_area,
     version_field,
 )
+from jianguan.licences.selectors import kind_choices
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, Subdistrict, User
 
@@ -167,7 +168,7 @@ class ObjectPoolForm(DomainErrorMixin, forms.Form):
         label="行业代码前缀", required=False, max_length=400, widget=forms.TextInput(attrs=INDUSTRY_ATTRS),
         help_text="国民经济行业分类代码的前几位，多个用逗号分隔；不填为全部",
     )
-    licence_kinds = multi_choice("许可类别", LicenceKind.choices, help_text="持有所选任一许可；不选为不限")
+    licence_kinds = multi_choice("许可类别", kind_choices, help_text="持有所选任一许可；不选为不限")
     equipment_types = multi_choice("设备种类", (), help_text="仅对象类别为特种设备使用单位或特种设备时适用")
     subdistricts = forms.ModelMultipleChoiceField(
         label="街道", queryset=Subdistrict.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,

@@ -24,7 +24,7 @@ def _business_filter(pool: ObjectPool, prefix: str = "") -> Q:
             any_industry |= Q(**{f"{prefix}industry_code__startswith": code})
         q &= any_industry
     if pool.licence_kinds:
-        q &= Q(**{f"{prefix}licences__kind__in": pool.licence_kinds})
+        q &= Q(**{f"{prefix}licences__kind__code__in": pool.licence_kinds})
     if pool.key_units_only:
         q &= ~Q(**{f"{prefix}key_unit": ""})
     if pool.credit_classes:

@@ -12,13 +12,14 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from jianguan.businesses.choices import EntityType, LicenceKind
+from jianguan.businesses.choices import EntityType
 from jianguan.businesses.models import Business
 from jianguan.core.errors import DomainError
 from jianguan.core.rules import rule_value
 from jianguan.core.services import acting
 from jianguan.core.services import save_valid as _save
 from jianguan.equipment.models import CatalogueEntry
+from jianguan.licences.selectors import kind_names
 from jianguan.org.models import OrgUnit, User
 
 from . import services
@@ -230,7 +231,7 @@ def object_pool_filters(
         "target": target,
         "entity_types": _check_values(entity_types, EntityType.values, "entity_types", "主体类型"),
         "industries": list(dict.fromkeys(industries)),
-        "licence_kinds": _check_values(licence_kinds, LicenceKind.values, "licence_kinds", "许可类别"),
+        "licence_kinds": _check_values(licence_kinds, set(kind_names()), "licence_kinds", "许可类别"),
         "equipment_types": equipment_types,
         "key_units_only": bool(key_units_only),
         "credit_classes": _check_values(credit_classes, CREDIT_CLASSES, "credit_classes", "信用风险分类"),

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jianguan.businesses.choices import EntityType, LicenceKind
+from jianguan.businesses.choices import EntityType
 from jianguan.core.errors import DomainError
 from jianguan.core.paging import parse_ints
 from jianguan.equipment.models import CatalogueEntry
+from jianguan.licences.selectors import kind_names
 from jianguan.org.models import Subdistrict
 
 from .. import services, services_pools
@@ -269,7 +270,7 @@ def describe_pool(pool) -> list[tuple[str, str]]:
         ("信用风险分类", "、".join(STRATUM_LABEL.get(c, c) for c in pool.credit_classes or []) or "全部"),
         ("主体类型", "、".join(_labels(pool.entity_types, EntityType.choices)) or "全部"),
         ("行业代码前缀", "、".join(pool.industries or []) or "全部"),
-        ("许可类别", "、".join(_labels(pool.licence_kinds, LicenceKind.choices)) or "不限"),
+        ("许可类别", "、".join(_labels(pool.licence_kinds, kind_names().items())) or "不限"),
         ("设备种类", "、".join(f"{c} {equipment.get(c, '')}".strip() for c in pool.equipment_types or []) or "不限"),
         ("街道", "、".join(subs) or "全辖区"),
         ("仅重点单位", "是" if pool.key_units_only else "否"),
