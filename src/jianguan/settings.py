@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "jianguan.complaints",
     "jianguan.sampling",
     "jianguan.credit",
+    "jianguan.food",
+    "jianguan.canteens",
+    "jianguan.baobao",
     "jianguan.demo",
     "jianguan.reports",
 ]
