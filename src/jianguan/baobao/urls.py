@@ -1,0 +1,5 @@
+"""/baobao/: the staff pages of this app."""
+
+app_name = "baobao"
+
+urlpatterns = []

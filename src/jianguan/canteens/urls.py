@@ -1,0 +1,5 @@
+"""/canteens/: the staff pages of this app."""
+
+app_name = "canteens"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""/food/: the staff pages of this app."""
+
+app_name = "food"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""/licences/: the staff pages of this app."""
+
+app_name = "licences"
+
+urlpatterns = []
