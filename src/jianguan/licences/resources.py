@@ -102,6 +102,7 @@ class LicenceLedger(Ledger):
     key = "number"
     home_url = "licences:list"
     home_label = "许可证台账"
+    export_url = "licences:export"
     columns = (
         Column("许可证编号", "number", required=True, parse=parse_number),
         Column("许可种类", "kind_id", required=True, parse=_by_name_or_code("kinds", "许可种类"), format=_format_ref(LicenceKind)),
@@ -169,6 +170,8 @@ class LicenceLedger(Ledger):
         if issued and issued > data["today"]:
             return [("发证日期", f"发证日期 {issued} 晚于今天")]
         status = values.get("status") or LicenceStatus.VALID
+        if status == LicenceStatus.EXPIRED and (until is None or until >= data["today"]):
+            return [("状态", "状态为过期的，有效期至须早于今天（未届满的请填有效，或注销、吊销）")]
         values["status"] = status
         if status in ENDED_BY_DECISION:
             kept = existing is not None and existing.status == status and existing.status_date

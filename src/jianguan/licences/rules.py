@@ -42,3 +42,26 @@ def check_status(status: str, status_date: dt.date | None, issued_on: dt.date | 
     if status_date is not None and issued_on is not None and status_date < issued_on:
         problems.append(("status_date", "注销（吊销）日期不能早于发证日期"))
     return problems
+
+
+def ended_q(on: dt.date, prefix: str = "") -> Q:
+    """Ended by a decision (注销、吊销) on or before the day."""
+    p = prefix
+    return Q(**{f"{p}status__in": ENDED_BY_DECISION, f"{p}status_date__lte": on})
+
+
+def expired_q(on: dt.date, prefix: str = "") -> Q:
+    """Past its term on the day and not ended by a decision first: 过期 whatever status the record says."""
+    return Q(**{f"{prefix}valid_until__lt": on}) & ~ended_q(on, prefix)
+
+
+def state_on(*, issued_on: dt.date | None, valid_until: dt.date | None, status: str, status_date: dt.date | None,
+             on: dt.date) -> str:
+    """有效, 过期, 注销, 吊销 on the day (the value of LicenceStatus), or "pending" for one issued after it."""
+    if status in ENDED_BY_DECISION and status_date is not None and status_date <= on:
+        return status
+    if valid_until is not None and valid_until < on:
+        return LicenceStatus.EXPIRED
+    if issued_on is not None and issued_on > on:
+        return "pending"
+    return LicenceStatus.VALID

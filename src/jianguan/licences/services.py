@@ -37,6 +37,8 @@ def _check(licence: Licence) -> None:
     if problems:
         field, reason = problems[0]
         raise DomainError("invalid_licence_status", reason, {"field": field})
+    if licence.valid_until and licence.issued_on and licence.valid_until < licence.issued_on:
+        raise DomainError("invalid_licence_dates", "有效期至不能早于发证日期", {"field": "valid_until"})
     if licence.kind_id and licence.kind.disabled_on and licence.pk is None:
         raise DomainError("kind_disabled", f"许可种类“{licence.kind.name}”已停用", {"field": "kind"})
     if licence.sector_id and licence.sector.disabled_on and licence.pk is None:
@@ -79,8 +81,8 @@ def licence_save(*, actor: User | None, ip: str | None = None, pk: int | None = 
 
 @transaction.atomic
 def licence_end(*, actor: User | None, ip: str | None = None, pk: int, status: str, on: dt.date,
-                today: dt.date | None = None) -> Licence:
-    """注销 or 吊销 a licence on a date (not in the future)."""
+                today: dt.date | None = None, version: int | None = None) -> Licence:
+    """注销 or 吊销 a licence on a date (not in the future); `version`, when given, is the one the page showed."""
     today = today or timezone.localdate()
     if status not in ENDED_BY_DECISION:
         raise DomainError("invalid_licence_status", "只能注销或吊销许可证", {"field": "status"})
@@ -89,6 +91,10 @@ def licence_end(*, actor: User | None, ip: str | None = None, pk: int, status: s
     licence = Licence.objects.select_for_update().filter(pk=pk).first()
     if licence is None:
         raise NotFound("许可证不存在")
+    if version is not None and licence.version != version:
+        raise ConcurrentEdit(f"该许可证已被他人修改（当前为第{licence.version}版），请刷新后重试")
     if licence.status in ENDED_BY_DECISION:
         raise DomainError("licence_ended", f"该许可证已于{licence.status_date}{licence.get_status_display()}", {"field": "status"})
+    if licence.issued_on and on < licence.issued_on:
+        raise DomainError("invalid_licence_status", "注销（吊销）日期不能早于发证日期", {"field": "status_date"})
     return licence_save(actor=actor, ip=ip, pk=pk, version=licence.version, status=status, status_date=on)
