@@ -1,5 +1,5 @@
 """/baobao/: the staff pages of this app."""
 
-app_name = "baobao"
+from .views import urlpatterns  # noqa: F401
 
-urlpatterns = []
+app_name = "baobao"

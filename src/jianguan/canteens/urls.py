@@ -1,5 +1,5 @@
 """/canteens/: the staff pages of this app."""
 
-app_name = "canteens"
+from .views import urlpatterns  # noqa: F401
 
-urlpatterns = []
+app_name = "canteens"
