@@ -54,7 +54,7 @@ SECTORS = [
     ("device_trade", "医疗器械经营", "device", ""),
     ("cosmetic_production", "化妆品生产", "cosmetic", ""),
     ("cosmetic_trade", "化妆品经营", "cosmetic", ""),
-    ("industrial_production", "工业产品生产", "industrial", ""),
+    ("industrial", "工业产品生产", "industrial", ""),
     ("special_equipment", "特种设备生产", "special_equipment", ""),
     ("other", "其他", "other", ""),
 ]
