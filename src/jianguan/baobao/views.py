@@ -7,7 +7,7 @@ import datetime as dt
 from io import BytesIO
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -121,7 +121,10 @@ def assignment_new(request):
 
 def assignment_detail(request, pk: int):
     today = timezone.localdate()
-    a = selectors.assignment_get(actor=request.user, pk=pk, on=today)
+    try:
+        a = selectors.assignment_get(actor=request.user, pk=pk, on=today)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     freq = selectors.months(today)
     grade = selectors.current_grades([a.business_id], today).get(a.business_id)
     active = a.start_on <= today and (a.end_on is None or a.end_on >= today)
@@ -236,7 +239,10 @@ def cadre_new(request):
 
 def cadre_detail(request, pk: int):
     today = timezone.localdate()
-    cadre = selectors.cadre_get(actor=request.user, pk=pk)
+    try:
+        cadre = selectors.cadre_get(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     assignments = list(selectors.assignment_list(actor=request.user, filters={"cadre": cadre.pk, "state": "all"}, on=today))
     return render(request, "baobao/cadre.html", {
         "cadre": cadre, "assignments": assignments, "today": today, "levels": CadreLevel.choices,

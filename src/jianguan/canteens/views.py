@@ -5,12 +5,13 @@ reads; the services decide who may write."""
 import datetime as dt
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jianguan.core.errors import DomainError
+from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.middleware import client_ip
 from jianguan.core.paging import page_number, parse_int, parse_ints, slice_page
 from jianguan.org.choices import Role
@@ -67,7 +68,10 @@ def canteen_list(request):
 
 
 def canteen_detail(request, pk: int):
-    licence = selectors.canteen_get(actor=request.user, licence_pk=pk)
+    try:
+        licence = selectors.canteen_get(actor=request.user, licence_pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     canteen = selectors.canteen_of(licence)
     changes = list(canteen.changes.select_related("recorded_by")) if canteen else []
     evaluations = list(canteen.evaluations.select_related("inspection")) if canteen else []
