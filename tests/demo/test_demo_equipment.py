@@ -7,7 +7,8 @@ from django.db import transaction
 
 from jianguan.demo.district import build_businesses, build_org
 from jianguan.demo.equipment import DEMO_DATE, KEY_UNITS, build_equipment, type_counts
-from jianguan.equipment.models import Equipment, Examination, FollowUpTask, ProducerLicence
+from jianguan.equipment.models import Equipment, Examination, FollowUpTask
+from jianguan.licences.models import Licence
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,13 @@ def _wipe(savepoint):
     """Back to the register before any equipment: rolled back to a savepoint, since deleting the rows one
     by one would write an audit entry for each (most of this test's time)."""
     transaction.savepoint_rollback(savepoint)
-    for model in (FollowUpTask, Examination, Equipment, ProducerLicence):
+    for model in (FollowUpTask, Examination, Equipment):
         assert not model.objects.exists(), model
+    assert not _producer_licences().exists()
+
+
+def _producer_licences():
+    return Licence.objects.filter(kind__code="special_equipment")
 
 
 def test_demo_equipment_counts_shares_and_determinism():
@@ -79,7 +85,8 @@ def test_demo_equipment_counts_shares_and_determinism():
     }
     assert devices.exclude(operator__key_unit="").exists()
     assert devices.filter(operator__entity_type="enterprise").count() == COUNT
-    assert 8 <= counts.producers <= 12 and ProducerLicence.objects.filter(valid_until__gt=DEMO_DATE).count() >= 8
+    assert 8 <= counts.producers <= 12 and _producer_licences().filter(valid_until__gt=DEMO_DATE).count() >= 8
+    assert not _producer_licences().filter(item_codes=[]).exists()
 
     first = _snapshot()
     _wipe(no_equipment)

@@ -11,19 +11,21 @@ from django.test.utils import CaptureQueriesContext
 from jianguan.core.indicators import all_indicators, compute, dimension_key, drilldown
 from jianguan.core.periods import Params
 from jianguan.equipment import indicators as equipment_indicators
-from jianguan.equipment.models import CatalogueEntry, Examination, ProducerLicence
+from jianguan.equipment.models import CatalogueEntry, Examination
 
 from ..factories import BusinessFactory, UserFactory
-from .factories import EquipmentFactory
+from .factories import EquipmentFactory, producer_licence
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 8, 31)
-# The device ledger's own figures; equipment.sealed is counted from the inspections module's sealings.
+# The device ledger's own figures (the producers' from their licences, in the licence register); equipment.sealed
+# is counted from the inspections module's sealings.
 EQUIPMENT_KEYS = [
     i.key
     for i in all_indicators()
-    if i.key.startswith("equipment.") and (i.queryset is None or i.queryset().model._meta.app_label == "equipment")
+    if i.key.startswith("equipment.")
+    and (i.queryset is None or i.queryset().model._meta.app_label in ("equipment", "licences"))
 ]
 
 
@@ -89,13 +91,11 @@ def build_ledger(org):
 
     # Producers: one with two valid licences, one valid exactly to the date, one expired, one not yet valid.
     producers = [BusinessFactory(name=f"生产单位{n}", subdistrict=east if n < 2 else west) for n in range(4)]
-    ProducerLicence.objects.create(business=producers[0], number="TS3137001-2027", valid_until=dt.date(2027, 1, 1))
-    ProducerLicence.objects.create(business=producers[0], number="TS3337002-2028", valid_until=dt.date(2028, 1, 1),
-                                   valid_from=dt.date(2024, 1, 1))
-    ProducerLicence.objects.create(business=producers[1], number="TS3137003-2026", valid_until=AS_OF)
-    ProducerLicence.objects.create(business=producers[2], number="TS3137004-2026", valid_until=dt.date(2026, 8, 30))
-    ProducerLicence.objects.create(business=producers[3], number="TS3137005-2030", valid_until=dt.date(2030, 1, 1),
-                                   valid_from=dt.date(2026, 9, 1))
+    producer_licence(producers[0], "TS3137001-2027", dt.date(2027, 1, 1))
+    producer_licence(producers[0], "TS3337002-2028", dt.date(2028, 1, 1), valid_from=dt.date(2024, 1, 1))
+    producer_licence(producers[1], "TS3137003-2026", AS_OF)
+    producer_licence(producers[2], "TS3137004-2026", dt.date(2026, 8, 30))
+    producer_licence(producers[3], "TS3137005-2030", dt.date(2030, 1, 1), valid_from=dt.date(2026, 9, 1))
     return SimpleNamespace(op=op, d=d)
 
 

@@ -28,7 +28,7 @@ def test_operator_with_devices_in_two_stations_counts_once_for_each_station(org)
 
 def test_unit_counts_equal_their_drill_downs_with_many_devices_per_unit(org):
     """Operators and producers are counted once each however many devices or licences they hold."""
-    from jianguan.equipment.models import ProducerLicence
+    from .factories import producer_licence
 
     operators = [BusinessFactory(subdistrict=org.subs["dongguan"]) for _ in range(5)]
     for i in range(40):
@@ -36,8 +36,7 @@ def test_unit_counts_equal_their_drill_downs_with_many_devices_per_unit(org):
                          status="idle" if i % 7 == 0 else "in_use", status_date=dt.date(2021, 1, 1) if i % 7 == 0 else None)
     for i, business in enumerate(operators[:3]):
         for j in range(3):
-            ProducerLicence.objects.create(business=business, number=f"TS{i}{j}", items=["install"],
-                                           valid_until=dt.date(2027, 1, 1) if j else dt.date(2025, 1, 1))
+            producer_licence(business, f"TS{i}{j}", dt.date(2027, 1, 1) if j else dt.date(2025, 1, 1))
     params = Params.build(as_of="2026-08-31")
     values = compute(["equipment.operators", "equipment.producers"], params)
     assert values["equipment.operators"] == 5 == drilldown("equipment.operators", params).count()

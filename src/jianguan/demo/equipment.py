@@ -14,10 +14,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jianguan.businesses.models import Business
-from jianguan.equipment.choices import DueState, EquipmentStatus, ExamConclusion, LicenceItem
-from jianguan.equipment.models import Equipment, Examination, ProducerLicence
+from jianguan.equipment.choices import (
+    PRODUCER_LICENCE_KIND,
+    PRODUCER_SECTOR,
+    DueState,
+    EquipmentStatus,
+    ExamConclusion,
+    LicenceItem,
+)
+from jianguan.equipment.models import Equipment, Examination
 from jianguan.equipment.rules import add_months
 from jianguan.equipment.services import equipment_refresh
+from jianguan.licences.models import Licence, LicenceKind, Sector
 from jianguan.org.models import Subdistrict
 
 from . import names
@@ -317,7 +325,11 @@ def build_equipment(subdistricts: list[Subdistrict], count: int, seed: int, *, r
 
 
 def _producers(rng: random.Random, enterprises: list, maintainers: list) -> int:
-    """About ten 生产单位: the elevator companies and a few manufacturers, installers and filling stations."""
+    """About ten 生产单位: the elevator companies and a few manufacturers, installers and filling stations, each
+    with a 特种设备生产许可证 in the licence register."""
+    kind = LicenceKind.objects.get(code=PRODUCER_LICENCE_KIND).pk
+    sector = Sector.objects.filter(code=PRODUCER_SECTOR).values_list("pk", flat=True).first()
+    labels = dict(LicenceItem.choices)
     chosen = list(maintainers[:4])
     for line, n in (("机械设备", 3), ("化工", 2), ("建筑工程", 1)):
         chosen += [e for e in enterprises if line in e[1] and e not in chosen][:n]
@@ -325,10 +337,11 @@ def _producers(rng: random.Random, enterprises: list, maintainers: list) -> int:
     for i, (pk, name, _, _) in enumerate(chosen, start=1):
         line = next((k for k in PRODUCER_ITEMS if k in name), MAINTAINER_LINE)
         until = DEMO_DATE + dt.timedelta(days=rng.randrange(60, 1400)) if i % 9 else DEMO_DATE - dt.timedelta(days=40)
-        licences.append(ProducerLicence(
+        items = [str(item) for item in PRODUCER_ITEMS[line]]
+        licences.append(Licence(
             business_id=pk, number=f"TS{3 if line == MAINTAINER_LINE else 2}{DIVISION[:4]}{i:03d}-{until.year}",
-            items=[str(item) for item in PRODUCER_ITEMS[line]], valid_until=until,
-            valid_from=add_months(until, -48),
+            kind_id=kind, sector_id=sector, item_codes=items, items="、".join(labels[item] for item in items),
+            valid_until=until, issued_on=add_months(until, -48),
         ))
-    ProducerLicence.objects.bulk_create(licences)
+    Licence.objects.bulk_create(licences)
     return len({lic.business_id for lic in licences})

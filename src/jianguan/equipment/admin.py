@@ -1,5 +1,5 @@
-"""Special equipment in the admin: the catalogue and producer licences are reference data that
-administrators maintain; devices, examinations and tasks change only through services (pages,
+"""Special equipment in the admin: the catalogue is reference data that administrators maintain (producer
+licences are in the licence register, kind 特种设备生产许可证); devices, examinations and tasks change only through services (pages,
 imports, the daily job), so they are read-only here."""
 
 from django.contrib import admin
@@ -7,7 +7,7 @@ from django.contrib import admin
 from jianguan.businesses.admin import CappedCountPaginator
 from jianguan.core.admin import ReadOnlyAdmin
 
-from .models import CatalogueEntry, Equipment, Examination, FollowUpTask, ProducerLicence
+from .models import CatalogueEntry, Equipment, Examination, FollowUpTask
 
 
 @admin.register(CatalogueEntry)
@@ -53,17 +53,6 @@ class ExaminationAdmin(ReadOnlyAdmin):
     list_select_related = ["equipment"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-
-
-@admin.register(ProducerLicence)
-class ProducerLicenceAdmin(admin.ModelAdmin):
-    list_display = ["number", "business", "items", "valid_from", "valid_until"]
-    search_fields = ["number", "=business__uscc", "business__name"]
-    list_select_related = ["business"]
-    raw_id_fields = ["business"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FollowUpTask)

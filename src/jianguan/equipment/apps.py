@@ -9,10 +9,9 @@ class EquipmentConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import CatalogueEntry, Equipment, Examination, FollowUpTask, ProducerLicence
+        from .models import CatalogueEntry, Equipment, Examination, FollowUpTask
 
         auditlog.register(Equipment, exclude_fields=["version", "updated_at", "due_state", "due_state_on"])
         auditlog.register(Examination)
-        auditlog.register(ProducerLicence)
         auditlog.register(CatalogueEntry)
         auditlog.register(FollowUpTask)

@@ -42,6 +42,12 @@ class ExamConclusion(models.TextChoices):
 PASSING = (ExamConclusion.PASSED, ExamConclusion.PASSED_ON_RECHECK, ExamConclusion.MONITORED)
 
 
+# Producer licences are the licence register's rows of this kind (licences.LicenceKind code, seeded there) and
+# this 主体业态 (特种设备生产); their 许可项目 are LicenceItem codes in Licence.item_codes.
+PRODUCER_LICENCE_KIND = "special_equipment"
+PRODUCER_SECTOR = "special_equipment"
+
+
 class LicenceItem(models.TextChoices):
     MANUFACTURE = "manufacture", "制造"
     INSTALL = "install", "安装"

@@ -19,9 +19,11 @@ from django.db.models import Exists, F, Min, OuterRef, Q
 
 from jianguan.core.indicators import Column, Dimension, Indicator, register
 from jianguan.core.periods import Params
+from jianguan.licences.models import Licence
+from jianguan.licences.rules import valid_q
 
-from .choices import CatalogueLevel, EquipmentStatus
-from .models import CatalogueEntry, Equipment, Examination, ProducerLicence
+from .choices import PRODUCER_LICENCE_KIND, CatalogueLevel, EquipmentStatus
+from .models import CatalogueEntry, Equipment, Examination
 
 ELEVATOR = "3000"
 EQUIPMENT_SOURCE = "equipment.equipment"
@@ -100,7 +102,8 @@ def _equipment():
 
 
 def _licences():
-    return ProducerLicence.objects.select_related("business", "business__subdistrict")
+    # The producer licences are the licence register's rows of kind 特种设备生产许可证.
+    return Licence.objects.filter(kind__code=PRODUCER_LICENCE_KIND).select_related("business", "business__subdistrict")
 
 
 def _examinations():
@@ -161,9 +164,10 @@ def elevators_in_use_on(day) -> Q:
 
 
 def licence_valid_on(day, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_until__gte": day}) & (
-        Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})
-    )
+    """A producer licence in force on the day: the licence register's rule (issued by then, term not past, not
+    注销 or 吊销 by then) — for a licence imported here, with no end decision, as before: 有效期起 (the issue date)
+    not after the day and 有效期至 not before it."""
+    return valid_q(day, prefix)
 
 
 def _scope_q(p: Params, path: str) -> Q:
@@ -188,7 +192,7 @@ def _operator_counted(p: Params) -> Q:
 
 def _producer_counted(p: Params) -> Q:
     """One licence per producer unit: the valid licence with the smallest id."""
-    first = ProducerLicence.objects.filter(licence_valid_on(p.as_of)).values("business").annotate(first=Min("pk")).values("first")
+    first = _licences().filter(licence_valid_on(p.as_of)).values("business").annotate(first=Min("pk")).values("first")
     return Q(pk__in=first)
 
 
@@ -242,7 +246,8 @@ register(
         key="equipment.producers",
         label="特种设备生产单位",
         unit="家",
-        definition="截至日期持有有效特种设备生产许可（有效期起不晚于、有效期至不早于截至日期）的生产单位家数，一个单位持多份许可计一家。",
+        definition="截至日期持有有效特种设备生产许可（许可证台账中许可种类为特种设备生产许可证，发证日期不晚于、有效期至不早于截至日期，"
+                   "且截至日期未注销、未吊销）的生产单位家数，一个单位持多份许可计一家。",
         uses="as_of",
         source="equipment.producer_licence",
         queryset=_licences,

@@ -119,24 +119,6 @@ class Examination(models.Model):
         return f"{self.equipment_id} {self.date} {self.get_conclusion_display()}"
 
 
-class ProducerLicence(models.Model):
-    """A 生产单位's licence: manufacture, installation, modification, repair, filling, maintenance …"""
-
-    business = models.ForeignKey(Business, verbose_name="生产单位", on_delete=models.PROTECT, related_name="producer_licences")
-    number = models.CharField("许可证编号", max_length=60, unique=True)
-    items = models.JSONField("许可项目", default=list, help_text="LicenceItem 的值列表")
-    valid_until = models.DateField("有效期至")
-    valid_from = models.DateField("有效期起", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "特种设备生产许可"
-        verbose_name_plural = "特种设备生产许可"
-        ordering = ["business", "number"]
-
-    def __str__(self):
-        return self.number
-
-
 class FollowUpTask(models.Model):
     """Work for a station: here, a device whose periodic examination went overdue."""
 
