@@ -1,5 +1,5 @@
-"""/food/: the staff pages of this app."""
+"""/food/: the staff pages of this app (views.py)."""
+
+from .views import urlpatterns  # noqa: F401
 
 app_name = "food"
-
-urlpatterns = []
