@@ -185,3 +185,10 @@ def test_leadership_reads_only(client, org, world):
     resp = client.post(f"/licences/{pk['valid']}/end/", {"status": "cancelled", "status_date": "2025-01-01", "version": 1})
     assert resp.status_code == 403
     assert Licence.objects.get(pk=pk["valid"]).status == "valid"
+
+
+def test_the_generic_import_page_serves_the_register(client, org):
+    client.force_login(org.users.dept)
+    page = client.get("/imports/licences/").content.decode()
+    assert 'href="/licences/export/"' in page and "许可证编号" in page
+    assert 'href="/imports/licences/"' in client.get("/imports/").content.decode()
