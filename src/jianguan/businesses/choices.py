@@ -5,6 +5,14 @@ class EntityType(models.TextChoices):
     ENTERPRISE = "enterprise", "企业"
     INDIVIDUAL = "individual", "个体工商户"
     COOPERATIVE = "cooperative", "农民专业合作社"
+    # 机关、事业单位、社会组织 … (USCC authority other than 9): on the register because they run canteens, use
+    # special equipment and are inspected, but not 市场主体 — kept out of every 市场主体 figure.
+    OTHER_ORG = "other_org", "其他组织"
+
+
+# The 主体类型 that make up 市场主体 (registered by market regulation), in display order.
+MARKET_ENTITY_TYPES = (EntityType.ENTERPRISE, EntityType.INDIVIDUAL, EntityType.COOPERATIVE)
+MARKET_ENTITY_CHOICES = tuple((t.value, t.label) for t in MARKET_ENTITY_TYPES)
 
 
 class RegStatus(models.TextChoices):

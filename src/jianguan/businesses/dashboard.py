@@ -1,6 +1,7 @@
 """The market-entity register's panels on the home page (see jianguan.core.dashboard).
 
-Every panel is one or two set-based queries, scoped like ``selectors.business_counts``.
+Every panel is one or two set-based queries, scoped like ``selectors.business_counts``; they count 市场主体, not
+其他组织.
 """
 
 import datetime as dt
@@ -16,8 +17,9 @@ from jianguan.org.choices import Role
 from jianguan.org.models import User
 from jianguan.org.selectors import scope_q, subdistricts_in_scope
 
-from .choices import EntityType, RegStatus
+from .choices import MARKET_ENTITY_CHOICES, RegStatus
 from .models import Business
+from .rules import market_entity_q
 
 UNIT = "户"
 UNKNOWN_STATION = "（未知监管所）"
@@ -31,18 +33,18 @@ def _list_url(**params) -> str:
 def active_by_type(actor: User) -> dict:
     """Active businesses by 主体类型: one GROUP BY over the covering index."""
     counts = dict(
-        Business.objects.filter(scope_q(actor=actor), reg_status=RegStatus.ACTIVE)
+        Business.objects.filter(scope_q(actor=actor), market_entity_q(), reg_status=RegStatus.ACTIVE)
         .values_list("entity_type")
         .annotate(n=Count("id"))
         .order_by()
     )
     return {
         "type": "pie",
-        "categories": [label for _, label in EntityType.choices],
-        "series": [{"name": "存续户数", "data": [counts.get(value, 0) for value, _ in EntityType.choices]}],
+        "categories": [label for _, label in MARKET_ENTITY_CHOICES],
+        "series": [{"name": "存续户数", "data": [counts.get(value, 0) for value, _ in MARKET_ENTITY_CHOICES]}],
         "unit": UNIT,
         "subtitle": "按主体类型，登记状态为“存续”",
-        "links": [_list_url(entity_type=value, reg_status=RegStatus.ACTIVE) for value, _ in EntityType.choices],
+        "links": [_list_url(entity_type=value, reg_status=RegStatus.ACTIVE) for value, _ in MARKET_ENTITY_CHOICES],
     }
 
 
@@ -54,7 +56,7 @@ def active_by_station(actor: User) -> dict:
     the handful of subdistrict rows are folded into stations here.
     """
     subdistricts = {s.pk: s for s in subdistricts_in_scope(actor=actor).order_by("code")}
-    qs = Business.objects.filter(reg_status=RegStatus.ACTIVE)
+    qs = Business.objects.filter(market_entity_q(), reg_status=RegStatus.ACTIVE)
     if actor.role == Role.STATION:
         qs = qs.filter(subdistrict_id__in=list(subdistricts))
     per_subdistrict = dict(qs.values_list("subdistrict_id").annotate(n=Count("id")).order_by())

@@ -1,14 +1,16 @@
-"""The business registry's figures (SEED-FIGURES.md: 新增市场主体*户, 吊销"僵尸企业" …)."""
+"""The business registry's figures (SEED-FIGURES.md: 新增市场主体*户, 吊销"僵尸企业" …). They count 市场主体 only:
+其他组织 (机关、事业单位、社会组织) are on the register but not market entities."""
 
 from django.db.models import Q
 
 from jianguan.core.indicators import Column, Dimension, Indicator, register
 from jianguan.core.periods import Params
 
-from .choices import EntityType, RegStatus
+from .choices import MARKET_ENTITY_CHOICES, RegStatus
 from .models import Business
+from .rules import market_entity_q
 
-ENTITY_TYPE = Dimension("entity_type", "主体类型", tuple(EntityType.choices))
+ENTITY_TYPE = Dimension("entity_type", "主体类型", MARKET_ENTITY_CHOICES)
 COLUMNS = (
     Column("统一社会信用代码", "uscc"),
     Column("名称", "name"),
@@ -48,7 +50,7 @@ def _business_indicator(key, label, definition, uses, condition):
             uses=uses,
             source="businesses.business",
             queryset=_businesses,
-            condition=condition,
+            condition=lambda p: market_entity_q() & condition(p),
             dimension=ENTITY_TYPE,
             columns=COLUMNS,
         )
@@ -58,28 +60,28 @@ def _business_indicator(key, label, definition, uses, condition):
 _business_indicator(
     "businesses.active",
     "实有市场主体",
-    "截至日期已成立、且在该日前未注销、未吊销、未迁出的市场主体户数。",
+    "截至日期已成立、且在该日前未注销、未吊销、未迁出的市场主体户数（不含其他组织）。",
     "as_of",
     _active,
 )
 _business_indicator(
     "businesses.new",
     "新增市场主体",
-    "成立日期在统计期间内的市场主体户数。",
+    "成立日期在统计期间内的市场主体户数（不含其他组织）。",
     "period",
     _in_period("established_on"),
 )
 _business_indicator(
     "businesses.deregistered",
     "注销市场主体",
-    "登记状态为注销、且注销日期在统计期间内的市场主体户数。",
+    "登记状态为注销、且注销日期在统计期间内的市场主体户数（不含其他组织）。",
     "period",
     _ended(RegStatus.DEREGISTERED),
 )
 _business_indicator(
     "businesses.revoked",
     "吊销市场主体",
-    "登记状态为吊销、且吊销日期在统计期间内的市场主体户数。",
+    "登记状态为吊销、且吊销日期在统计期间内的市场主体户数（不含其他组织）。",
     "period",
     _ended(RegStatus.REVOKED),
 )

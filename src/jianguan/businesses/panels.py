@@ -1,5 +1,6 @@
 """What the market-entity register contributes to the home page (see jianguan.core.panels): the
-headline figures of active businesses in the actor's jurisdiction — the bureau's, for the leader."""
+headline figures of active businesses in the actor's jurisdiction — the bureau's, for the leader. 市场主体 only:
+其他组织 (机关、事业单位 …) are on the register, not in these counts."""
 
 from urllib.parse import urlencode
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from jianguan.core.panels import Count, Figures, register_figures
 
-from .choices import EntityType, RegStatus
+from .choices import MARKET_ENTITY_CHOICES, RegStatus
 from .selectors import business_counts
 
 
@@ -25,7 +26,7 @@ def active_businesses(actor) -> Figures:
             Count("存续市场主体合计", counts["total"], _list_url(reg_status=RegStatus.ACTIVE)),
             *(
                 Count(label, counts["by_type"].get(value, 0), _list_url(entity_type=value, reg_status=RegStatus.ACTIVE))
-                for value, label in EntityType.choices
+                for value, label in MARKET_ENTITY_CHOICES
             ),
         ],
     )

@@ -21,7 +21,7 @@ from jianguan.org.models import Subdistrict
 
 from .choices import UNCLASSIFIED_LABEL, CreditRiskClass, EntityType, RegStatus
 from .models import Business
-from .rules import UsccError, normalize_uscc
+from .rules import UsccError, entity_type_problem, normalize_uscc
 
 HEADERS = (
     "统一社会信用代码",
@@ -121,7 +121,7 @@ class BusinessLedger(Ledger):
     def import_instructions(self, actor) -> list[str]:
         lines = [
             "按统一社会信用代码新增或更新：已有的主体会被更新，没有变化的行不受影响。",
-            "主体类型填 企业、个体工商户 或 农民专业合作社；登记状态填 存续、迁出、注销 或 吊销（空为存续），非存续须填状态日期。",
+            "主体类型填 企业、个体工商户、农民专业合作社 或 其他组织（机关、事业单位、社会组织等，统一社会信用代码第1位不是9的）；登记状态填 存续、迁出、注销 或 吊销（空为存续），非存续须填状态日期。",
             "所属街道填街道名称或街道代码；日期可写 2026-05-01、2026/5/1 或 2026年5月1日。",
             "信用风险分类、分类日期两列可以省略，省略时不改动已有的分类；有“信用风险分类”列时填 A、B、C、D"
             "（也可写 A类 或 A类（低风险）等），空白为未分类。",
@@ -165,6 +165,9 @@ class BusinessLedger(Ledger):
         established = values.get("established_on", existing.established_on if existing else None)
         if status_date and established and status_date < established:
             problems.append(("状态日期", f"状态日期 {status_date} 早于成立日期 {established}"))
+        entity_type = values.get("entity_type", existing.entity_type if existing else "")
+        if reason := entity_type_problem(values.get("uscc", ""), entity_type):
+            problems.append(("主体类型", reason))
         if "credit_risk_class" in values or "credit_risk_class_on" in values:
             problems += self._clean_credit_class(values, existing)
         return problems

@@ -5,7 +5,7 @@ from jianguan.org.choices import Role
 from jianguan.org.models import User
 from jianguan.org.selectors import scope_q, subdistricts_in_scope
 
-from .choices import CreditRiskClass
+from .choices import CreditRiskClass, EntityType
 from .models import Business
 from .rules import UsccError, normalize_uscc
 
@@ -46,7 +46,8 @@ def business_get(*, actor: User, pk: int | None = None, uscc: str | None = None)
 
 
 def business_counts(*, actor: User) -> dict:
-    """Counts for the home page: active businesses by 主体类型 and by station.
+    """Counts for the home page: active 市场主体 by 主体类型 and by station (其他组织 are not 市场主体: they are
+    counted apart, in "other_orgs", and in neither the total nor the stations).
 
     One GROUP BY over (subdistrict, 主体类型), answered from the covering index
     business_active_counts; stations are folded in Python from the 15-odd subdistrict rows.
@@ -59,10 +60,13 @@ def business_counts(*, actor: User) -> dict:
     by_station: dict[str, int] = {}
     for sub_id, entity_type, n in qs.values_list("subdistrict_id", "entity_type").annotate(n=Count("id")).order_by():
         by_type[entity_type] = by_type.get(entity_type, 0) + n
+        if entity_type == EntityType.OTHER_ORG:
+            continue
         station = subdistricts[sub_id].station.name if sub_id in subdistricts else "（未知监管所）"
         by_station[station] = by_station.get(station, 0) + n
     return {
         "by_type": by_type,
         "by_station": [{"subdistrict__station__name": k, "n": v} for k, v in sorted(by_station.items())],
-        "total": sum(by_type.values()),
+        "total": sum(n for t, n in by_type.items() if t != EntityType.OTHER_ORG),
+        "other_orgs": by_type.get(EntityType.OTHER_ORG, 0),
     }

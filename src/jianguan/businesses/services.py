@@ -13,7 +13,7 @@ from jianguan.org.selectors import subdistricts_in_scope
 
 from .choices import CreditRiskClass
 from .models import Business
-from .rules import UsccError, normalize_uscc
+from .rules import UsccError, entity_type_problem, normalize_uscc
 from .selectors import business_get
 
 EDITABLE_FIELDS = (
@@ -39,6 +39,8 @@ def _check_writer(actor: User, subdistrict: Subdistrict) -> None:
 
 
 def _save(business: Business) -> None:
+    if reason := entity_type_problem(business.uscc, business.entity_type):
+        raise DomainError("entity_type_mismatch", reason, {"field": "entity_type"})
     try:
         business.full_clean(validate_unique=True)
     except ValidationError as exc:

@@ -5,7 +5,8 @@ points, cut-offs) come in as arguments, read by the callers from the versioned r
 - Annual reports (企业信息公示暂行条例 art. 8): the report for year Y is filed from Jan 1 to the end of
   month `deadline_months` (6: June 30) of Y+1. A business is due for Y when it was established on or
   before Y-12-31 and had not ended (注销, 吊销, 迁出) on or before the earlier of the as-of date and the
-  window's last day; it has filed when a filing for Y is dated on or before the as-of date.
+  window's last day; it has filed when a filing for Y is dated on or before the as-of date. Only 市场主体 file:
+  其他组织 (机关、事业单位、社会组织) are never due, nor listed.
 - Listing: enterprises and cooperatives are listed (列入); individual businesses are never listed, only
   marked (标记为经营异常状态), and a mark for a missing report ends when the report is filed.
 - Risk class: the points of all factors; at or above the D, C, B cut-off → that class, else A.
@@ -17,6 +18,7 @@ import datetime as dt
 from django.db.models import Q
 
 from jianguan.businesses.choices import EntityType, RegStatus
+from jianguan.businesses.rules import market_entity_q
 from jianguan.cases.publication_rules import add_months
 
 from .choices import EntryKind
@@ -36,8 +38,8 @@ def ending_cutoff(year: int, as_of: dt.date, deadline_months: int) -> dt.date:
 
 
 def is_due(*, established_on: dt.date, reg_status: str, status_date: dt.date | None, year: int, as_of: dt.date,
-           deadline_months: int) -> bool:
-    if established_on > dt.date(year, 12, 31):
+           deadline_months: int, entity_type: str = "") -> bool:
+    if entity_type == EntityType.OTHER_ORG or established_on > dt.date(year, 12, 31):
         return False
     ended = reg_status != RegStatus.ACTIVE and status_date is not None
     return not (ended and status_date <= ending_cutoff(year, as_of, deadline_months))
@@ -48,7 +50,7 @@ def due_q(*, year: int, as_of: dt.date, deadline_months: int, prefix: str = "") 
     cutoff = ending_cutoff(year, as_of, deadline_months)
     return Q(**{f"{prefix}established_on__lte": dt.date(year, 12, 31)}) & (
         Q(**{f"{prefix}reg_status": RegStatus.ACTIVE}) | Q(**{f"{prefix}status_date__gt": cutoff})
-    )
+    ) & market_entity_q(prefix)
 
 
 def entry_kind_for(entity_type: str) -> str:

@@ -5,6 +5,7 @@ the overrides keep (RiskClassPeriod). A business is counted from the first scori
 from django.db.models import Q
 
 from jianguan.businesses.choices import CreditRiskClass
+from jianguan.businesses.rules import market_entity_q
 from jianguan.core.indicators import Column, Dimension, Indicator, register
 from jianguan.core.periods import Params
 
@@ -29,12 +30,13 @@ def _periods():
 
 
 def _in_force(p: Params) -> Q:
-    return Q(valid_from__lte=p.as_of) & (Q(valid_to__isnull=True) | Q(valid_to__gt=p.as_of)) & existing_on(p.as_of, "business__")
+    return (Q(valid_from__lte=p.as_of) & (Q(valid_to__isnull=True) | Q(valid_to__gt=p.as_of)) & existing_on(p.as_of, "business__")
+            & market_entity_q("business__"))
 
 
 register(Indicator(
     key="credit.risk_class", label="信用风险分类主体数", unit="户", uses="as_of", source="credit.risk_class",
-    definition="截至日期存续、且已经过信用风险评分的市场主体户数，按截至日期有效的信用风险分类（人工调整的按调整后分类）分项："
+    definition="截至日期存续、且已经过信用风险评分的市场主体户数（不含其他组织），按截至日期有效的信用风险分类（人工调整的按调整后分类）分项："
                "A类（低风险）、B类（一般风险）、C类（较高风险）、D类（高风险）。分类由每月评分按本局设定的分值与分界计算，仅供内部监管使用，不公开。",
     queryset=_periods, condition=_in_force, scope_field="business__subdistrict", dimension=CLASS, columns=COLUMNS,
 ))

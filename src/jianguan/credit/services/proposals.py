@@ -7,6 +7,7 @@ After the filing window of report year Y has closed, on date D:
 - every inspection whose result is 查无下落, dated from `since` (default Jan 1 of D's year) to D, whose
   business is still 存续 on D, proposes reason 通过登记的住所或者经营场所无法联系 (one per business, from its
   earliest such inspection; source_ref `inspections.inspection:<pk>`).
+其他组织 (机关、事业单位、社会组织) are not 市场主体: never proposed, nor listed by hand.
 A business with an entry for the same reason (and year) is not proposed again: an open one (待决定, 在列)
 is reported as already proposed; a closed one (不予列入, 已移出) was decided by a person and stays decided.
 Entries are PROPOSED on D with their decision due `credit.abnormal_decision_working_days` after D.
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from jianguan.businesses.choices import EntityType, RegStatus
 from jianguan.businesses.models import Business
+from jianguan.businesses.rules import market_entity_q
 from jianguan.core.errors import DomainError, PermissionDenied
 from jianguan.core.services import acting
 from jianguan.inspections.choices import InspectionResult
@@ -132,7 +134,7 @@ def find_proposals(*, year: int, on: dt.date, since: dt.date | None = None) -> P
          AbnormalReason.NO_ANNUAL_REPORT, year)
 
     found = (Inspection.objects.filter(result=InspectionResult.NOT_FOUND, date__gte=since, date__lte=on)
-             .filter(_alive_on(on, "business__")).select_related("business").order_by("business__uscc", "date", "pk"))
+             .filter(_alive_on(on, "business__"), market_entity_q("business__")).select_related("business").order_by("business__uscc", "date", "pk"))
     first: dict[int, Inspection] = {}
     for inspection in found:
         first.setdefault(inspection.business_id, inspection)
@@ -172,6 +174,8 @@ def abnormal_propose(*, actor: User | None, business: Business, reason: str, on:
     listed for an enterprise or cooperative, marked for an individual business, decided like the others."""
     if reason not in AbnormalReason.values or reason == AbnormalReason.NO_ANNUAL_REPORT:
         raise DomainError("invalid_reason", "请选择列入事由（未报送年度报告由年度提出统一处理）", {"field": "reason"})
+    if business.entity_type == EntityType.OTHER_ORG:
+        raise DomainError("not_market_entity", f"{business.name}为其他组织（非市场主体），不列入经营异常名录", {"field": "business"})
     check_writer(actor, business.subdistrict)
     not_future(on, "on", "提出日期", timezone.localdate())
     if business.reg_status != RegStatus.ACTIVE and business.status_date is not None and business.status_date <= on:

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from jianguan.businesses.choices import EntityType
 from jianguan.businesses.models import Business
-from jianguan.businesses.rules import UsccError, normalize_uscc
+from jianguan.businesses.rules import UsccError, entity_type_for_uscc, normalize_uscc
 from jianguan.core.errors import PermissionDenied
 from jianguan.core.importing import CellError, Context, choice, text
 from jianguan.org.choices import Role
@@ -37,13 +36,11 @@ EQUIPMENT_HEADERS = (
 )
 PRODUCER_HEADERS = ("统一社会信用代码", "名称", "许可项目", "许可证编号", "有效期至")
 
-# USCC position 2 (for codes issued by market regulation, position 1 = 9): the kind of entity.
-_ENTITY_BY_USCC = {"1": EntityType.ENTERPRISE, "2": EntityType.INDIVIDUAL, "3": EntityType.COOPERATIVE}
-
 
 def entity_type_from_uscc(uscc: str) -> str:
-    """企业 / 个体工商户 / 农民专业合作社 from the code's second character; 企业 otherwise."""
-    return _ENTITY_BY_USCC.get(uscc[1:2], EntityType.ENTERPRISE)
+    """The 主体类型 an operator created from the file gets: 其他组织 for a code not issued by market regulation
+    (a school, a hospital …), else 企业 / 个体工商户 / 农民专业合作社 by the code's second character."""
+    return entity_type_for_uscc(uscc)
 
 
 @dataclass(frozen=True)
