@@ -93,13 +93,12 @@ def grade_get(*, actor: User, pk: int) -> FoodGrade:
 
 
 def business_grade(business, on: dt.date) -> FoodGrade | None:
-    """The business's grade in force on the day (its year's run), else its latest grade of an earlier year."""
-    run = current_run(on.year, on)
-    grade = FoodGrade.objects.filter(run=run, business=business).select_related("run").first() if run else None
-    if grade is None:
-        grade = (FoodGrade.objects.filter(business=business, year__lt=on.year, run__superseded_on__isnull=True)
-                 .select_related("run").order_by("-year").first())
-    return grade
+    """The business's grade in force on the day (its year's run), else its latest grade of an earlier year —
+    one query, since the one-stop page asks it of every business."""
+    this_year = Q(year=on.year, run__graded_on__lte=on) & (Q(run__superseded_on__isnull=True) | Q(run__superseded_on__gt=on))
+    earlier = Q(year__lt=on.year, run__superseded_on__isnull=True)
+    return (FoodGrade.objects.filter(this_year | earlier, business=business).select_related("run")
+            .order_by("-year", "-graded_on", "-pk").first())
 
 
 def grade_history(business) -> list[FoodGrade]:
