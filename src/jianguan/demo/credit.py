@@ -114,7 +114,7 @@ class _Builder:
         on_time, late = [], []
         for b in self.businesses:
             if not is_due(established_on=b.established_on, reg_status=b.reg_status, status_date=b.status_date, year=year,
-                          as_of=window_end, deadline_months=DEADLINE_MONTHS):
+                          as_of=window_end, deadline_months=DEADLINE_MONTHS, entity_type=b.entity_type):
                 continue
             last = min(window_end, b.status_date - dt.timedelta(days=1)) if b.status_date else window_end
             first = dt.date(year + 1, 1, 2)
