@@ -86,6 +86,14 @@ class Indicator:
     # a join, which SQLite groups by sorting every joined row (the filings joined to their businesses: 0.68 s
     # grouped, 0.44 s by filter at a million). A static choice list only; values outside it count in the total.
     parts_by_filter: bool = False
+    # A dimension the records reach through a many-valued relation, so a record may fall in several parts or in
+    # none (an inspection's 业态 are those of every licence its subject held that day): the figure counts its parts
+    # itself, `part_counts(records, params)` giving {stored value: count} from the records (in scope) that `where`
+    # & `residual` admit — typically a join grouped by the value, each record (or `distinct_field` value) counted
+    # once per part; the total counts the records `condition` admits (it must admit exactly those with at least
+    # one part, each once), and a part's drill-down lists the records `part_condition(params, stored value)` admits.
+    part_counts: Callable[[QuerySet, Params], dict] | None = None
+    part_condition: Callable[[Params, object], Q] | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -154,6 +162,8 @@ def register(indicator: Indicator) -> Indicator:
         raise ValueError(f"{indicator.key}: a per-thousand figure has one population, so no parts")
     if indicator.key.startswith("campaign.") and "campaign" not in indicator.requires:
         raise ValueError(f"{indicator.key}: a campaign's figure requires the campaign parameter")
+    if bool(indicator.part_counts) != bool(indicator.part_condition) or (indicator.part_counts and not indicator.dimension):
+        raise ValueError(f"{indicator.key}: parts counted by the figure need a dimension, part_counts and part_condition")
     _REGISTRY[indicator.key] = indicator
     return indicator
 
@@ -290,11 +300,13 @@ def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | 
             todo.extend(get_indicator(k) for k in ind.depends_on)
     check_required(wanted, params)
     by_source: dict[tuple, list[Indicator]] = {}
+    values: dict[str, int | Decimal | None] = {}
     for ind in wanted:
-        if not ind.is_rate and not ind.derived:
+        if ind.part_counts is not None:
+            values.update(_compute_many_valued(ind, params, actor))
+        elif not ind.is_rate and not ind.derived:
             # A distinct count cannot be summed over groups, so it gets a pass of its own per source.
             by_source.setdefault((ind.source or ind.key, bool(ind.distinct_field and not ind.dimension)), []).append(ind)
-    values: dict[str, int | Decimal | None] = {}
     for group in by_source.values():
         values.update(_compute_group(sorted(group, key=lambda i: i.key), params, actor))
     pending = [ind for ind in wanted if ind.derived]
@@ -361,6 +373,16 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
                 label = labels[ind.key].get(row[ind.dimension.field])
                 if label is not None:
                     values[dimension_key(ind.key, label)] += n
+    return values
+
+
+def _compute_many_valued(ind: Indicator, params: Params, actor) -> dict:
+    """A figure that counts its own parts (see `part_counts`): its total, and each part of its dimension."""
+    qs = _scoped(ind, params, actor)
+    values = {ind.key: qs.filter(ind.condition(params)).count()}
+    admitted = ind.where(params) & ind.residual(params) if ind.where and ind.residual else (ind.where or ind.condition)(params)
+    counts = ind.part_counts(qs.filter(admitted), params)
+    values.update({dimension_key(ind.key, label): counts.get(value, 0) for value, label in ind.dimension.pairs()})
     return values
 
 
@@ -444,15 +466,17 @@ def drilldown(key: str, params: Params, actor=None, part: str | None = None) -> 
             raise ValueError(f"{key}: only a sum of figures can drill into its terms")
         return ChainedRecords([drilldown(term, params, actor, part) for term in terms])
     check_required([indicator], params)
-    qs = _scoped(indicator, params, actor).filter(indicator.condition(params))
-    if part is not None:
-        if indicator.dimension is None:
-            raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项")
-        value = next((v for v, label in indicator.dimension.pairs() if label == part), None)
-        if value is None:
-            raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项“{part}”")
-        qs = qs.filter(**{indicator.dimension.field: value})
-    return qs
+    qs = _scoped(indicator, params, actor)
+    if part is None:
+        return qs.filter(indicator.condition(params))
+    if indicator.dimension is None:
+        raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项")
+    value = next((v for v, label in indicator.dimension.pairs() if label == part), None)
+    if value is None:
+        raise DomainError("unknown_dimension", f"指标“{indicator.label}”没有分项“{part}”")
+    if indicator.part_condition is not None:
+        return qs.filter(indicator.part_condition(params, value))
+    return qs.filter(indicator.condition(params)).filter(**{indicator.dimension.field: value})
 
 
 def column_value(record, path: str):

@@ -435,3 +435,6 @@ _figure(
     where=lambda p: Q(campaign__code=p.campaign, received_on__lte=p.as_of),
     columns=CASE_LEAD_COLUMNS, requires=CAMPAIGN,
 )
+
+# The figures by the subject's licences (业态, 许可种类) register themselves on import.
+from . import indicators_sectors  # noqa: E402, F401
