@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.core.management import CommandError, call_command
 
-from jianguan.businesses.choices import EntityType
+from jianguan.businesses.choices import MARKET_ENTITY_CHOICES, EntityType
 from jianguan.reports.engine import build_params, build_report
 
 from ..factories import BusinessFactory
@@ -38,9 +38,10 @@ def test_json_has_the_reports_values_and_every_part(district):
     assert data["indicators"][f"businesses.active[{labels['enterprise']}]"] == 4
     assert data["indicators"][f"businesses.active[{labels['individual']}]"] == 2
     assert data["indicators"]["businesses.new"] == 1
-    # Every part of the dimension is listed, zeros included, in the dimension's order.
+    # Every part of the dimension is listed, zeros included, in the dimension's order (市场主体 types: 其他组织 are
+    # not market entities).
     parts = [k for k in data["indicators"] if k.startswith("businesses.active[")]
-    assert parts == [f"businesses.active[{label}]" for _, label in EntityType.choices]
+    assert parts == [f"businesses.active[{label}]" for _, label in MARKET_ENTITY_CHOICES]
     assert data["parameters"]["period"] == "2026H1" and data["parameters"]["scope"] == "bureau"
     # The same values as a report of the same parameters quoting those figures.
     report = build_report("work_summary", build_params(period="2026H1"))
