@@ -42,10 +42,12 @@ AS_OF = dt.date(2026, 9, 30)
 CODE = "ZQ2026"
 PREFIXES = ("inspections.", "findings.", "documents.", "case_leads.", "campaign.")
 # This module's figures (a campaign's cases and 罚没款 are the cases module's: tests/cases; its samples and
-# quick tests the sampling module's: tests/sampling).
+# quick tests the sampling module's: tests/sampling; the figures by 业态 and 许可种类: test_sector_figures.py).
+SECTOR_SOURCES = ("inspections.by_sector", "inspections.businesses_by_licence", "inspections.campaign_by_sector")
 KEYS = [
     i.key for i in all_indicators()
-    if (i.key.startswith(PREFIXES) or i.key == "equipment.sealed") and not i.source.startswith(("cases.", "sampling."))
+    if (i.key.startswith(PREFIXES) or i.key == "equipment.sealed")
+    and not i.source.startswith(("cases.", "sampling.", *SECTOR_SOURCES))
 ]
 CAMPAIGN_KEYS = [k for k in KEYS if k.startswith("campaign.")]
 PERIOD_KEYS = [k for k in KEYS if not k.startswith("campaign.")]
