@@ -17,7 +17,7 @@ from jianguan.org.selectors import scope_q
 
 from .models import Assignment, GradeRecord, Supervision
 from .rules import due_on, is_overdue
-from .selectors import active_q, assignment_list, coverage, due_q, grade_on_q, months, with_anchor
+from .selectors import active_q, assignment_list, coverage, due_q, months, with_anchor
 
 
 def page_url(name: str, *args, **params) -> str:
@@ -28,10 +28,12 @@ def page_url(name: str, *args, **params) -> str:
 
 @register_business_panel("baobao.subject", order=9)
 def business_baobao(actor, business, on: dt.date) -> BusinessPanel | None:
-    grade = GradeRecord.objects.filter(grade_on_q(on), business=business).first()
-    assignments = list(Assignment.objects.filter(business=business).select_related("cadre").order_by("-start_on", "-pk"))
-    if grade is None and not assignments:
+    # An assignment needs a grade (services), so a subject never graded has no 包保 record: one read for most pages.
+    grades = list(GradeRecord.objects.filter(business=business).order_by("-valid_from"))
+    if not grades:
         return None
+    grade = next((g for g in grades if g.valid_from <= on and (g.valid_until is None or g.valid_until >= on)), None)
+    assignments = list(Assignment.objects.filter(business=business).select_related("cadre").order_by("-start_on", "-pk"))
     freq = months(on)
     last = {}
     for s in Supervision.objects.filter(assignment__business=business, on__lte=on).order_by("assignment_id", "-on", "-pk"):
@@ -69,7 +71,7 @@ def overdue_supervision(actor, on: dt.date, until: dt.date) -> Todo:
         Row(text=f"{a.business.name}：{a.cadre.name}（{a.cadre.get_level_display()}）", url=page_url("baobao:assignment", a.pk),
             note=f"最近督导 {a.last_on}" if a.last_on else f"{a.start_on} 起包保，尚未督导",
             when=due_on(a.anchor, freq[a.cadre.level]).isoformat(), tone="danger" if is_overdue(a.anchor, freq[a.cadre.level], on) else "warning")
-        for a in assignment_list(actor=actor, filters={"due": "overdue"}, on=on)[:ROWS]
+        for a in (assignment_list(actor=actor, filters={"due": "overdue"}, on=on, freq=freq)[:ROWS] if figures["overdue"] else [])
     ]
     cover = coverage(actor=actor, on=on)
     return Todo(

@@ -8,7 +8,8 @@ from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce
 
 from jianguan.core.errors import NotFound
-from jianguan.core.rules import rule_value
+from jianguan.core.models import Rule
+from jianguan.core.rules import parse_rule_value, rule_value
 from jianguan.licences.choices import Domain
 from jianguan.licences.models import Licence
 from jianguan.licences.rules import valid_q
@@ -24,8 +25,13 @@ DUE_FILTERS = {"overdue": "督导逾期", "soon": "即将到期"}
 
 
 def months(on: dt.date) -> dict[str, int]:
-    """Each cadre level's 督导 frequency in months, as the rules in force on the day say."""
-    return {level: int(rule_value(key, on=on)) for level, key in FREQUENCY_RULE.items()}
+    """Each cadre level's 督导 frequency in months, as the rules in force on the day say (one read; a level
+    without a version in force raises rule_missing as rule_value does)."""
+    found: dict[str, Rule] = {}
+    for rule in Rule.objects.filter(key__in=FREQUENCY_RULE.values(), valid_from__lte=on).order_by("key", "-valid_from"):
+        found.setdefault(rule.key, rule)
+    return {level: int(parse_rule_value(found[key].value, found[key].unit, key)) if key in found else int(rule_value(key, on=on))
+            for level, key in FREQUENCY_RULE.items()}
 
 
 def active_q(on: dt.date, prefix: str = "") -> Q:
@@ -79,7 +85,8 @@ def current_grades(business_ids, on: dt.date) -> dict[int, GradeRecord]:
     return {g.business_id: g for g in GradeRecord.objects.filter(grade_on_q(on), business_id__in=business_ids)}
 
 
-def assignment_list(*, actor, filters: dict, on: dt.date, until: dt.date | None = None) -> QuerySet[Assignment]:
+def assignment_list(*, actor, filters: dict, on: dt.date, until: dt.date | None = None,
+                    freq: dict[str, int] | None = None) -> QuerySet[Assignment]:
     qs = with_anchor(assignments_in_scope(actor), on).select_related("cadre", "business__subdistrict__station")
     state = filters.get("state", "active")
     if state == "active" or filters.get("due"):
@@ -87,7 +94,7 @@ def assignment_list(*, actor, filters: dict, on: dt.date, until: dt.date | None 
     elif state == "ended":
         qs = qs.filter(end_on__lt=on)
     if filters.get("due") in DUE_FILTERS:
-        qs = qs.filter(due_q(filters["due"], on, until or on, months(on)))
+        qs = qs.filter(due_q(filters["due"], on, until or on, freq or months(on)))
     if filters.get("level") in CadreLevel.values:
         qs = qs.filter(cadre__level=filters["level"])
     if filters.get("grade"):
