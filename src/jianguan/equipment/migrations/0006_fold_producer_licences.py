@@ -19,7 +19,7 @@ def fold(apps, schema_editor):
     taken = set(Licence.objects.values_list("number", flat=True))
     batch = []
     for old in Old.objects.order_by("pk").iterator(chunk_size=5000):
-        number = old.number.strip()
+        number = old.number.strip().upper()  # as the register keeps its numbers (and the ledger now reads them)
         if number in taken:  # a number another kind already holds: keep both, this one marked by its kind
             number = f"{number}-{KIND}"
         taken.add(number)
