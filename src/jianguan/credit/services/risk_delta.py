@@ -80,7 +80,7 @@ def non_filers_since(since: Since, report_year: int, on: dt.date, old: dict[int,
     # Changed filings by their own index alone (any year: a handful), then the year.
     changed = raw(AnnualReport.objects.filter(updated_at__gt=since.started_at).order_by().values_list("business_id", "year"))
     recheck = {b for b, year in changed if year == report_year} | edited_ids
-    if since.run_on < timezone.localdate(since.started_at):
+    if since.run_on < timezone.localtime(since.started_at).date():
         # The last run scored a day before the one it ran on: filings dated after that day may have been entered
         # before it ran. (Otherwise they cannot: a filing dated in the future is refused.) The year's part of
         # the covering index; an index on (year, filed_on) would lure the 年报率 into visiting the businesses at
