@@ -167,6 +167,27 @@ def test_a_station_sees_its_subdistricts(world, org):
     assert east["inspections.count_by_sector[学校食堂]"] == 0 and west["inspections.count_by_sector[学校食堂]"] == 2
 
 
+
+def test_figures_asked_together_equal_each_asked_alone(world, org):
+    """The figures asked together share one pass (the period's two read the inspections once, the campaign's its
+    own): the values are those of each figure computed on its own, in every scope."""
+    campaign = campaign_create(actor=org.users.dept, code="SP2025", name="食品安全专项行动", start=d(2025, 6, 1),
+                               end=d(2025, 10, 31), lead_department=org.dept)
+    west = team(org.west)
+    school = Business.objects.get(name="丙小学")
+    inspect(school, d(2025, 9, 15), west, kind=InspectionKind.SPECIAL, campaign=campaign)
+    every = [*KEYS, "campaign.inspections_by_sector"]
+    for kw, actor in (({}, None), ({"scope": "station:S2"}, None), ({}, org.users.east)):
+        p = params(as_of="2025-12-31", campaign="SP2025", **kw)
+        together = compute(every, p, actor)
+        alone = {}
+        for key in every:
+            alone.update(compute([key], p, actor))
+        assert together == alone
+    v = compute(every, params(as_of="2025-12-31", campaign="SP2025"))
+    assert v["inspections.count_by_sector[学校食堂]"] == 3 and v["campaign.inspections_by_sector[学校食堂]"] == 1
+    assert v["inspections.businesses_by_licence[食品经营许可证]"] == 3  # the school once for its three inspections
+
 def test_campaign_figure_counts_the_campaigns_inspections_by_sector(world, org):
     campaign = campaign_create(actor=org.users.dept, code="SP2025", name="食品安全专项行动", start=d(2025, 9, 1),
                                end=d(2025, 10, 31), lead_department=org.dept)

@@ -46,6 +46,21 @@ class Column:
     path: str  # attribute path on the record, e.g. "subdistrict.name"; "get_x_display" works too
 
 
+# In what `part_counts` returns: the figure's total, counted in the same pass as its parts (else the engine counts
+# the records `condition` admits).
+TOTAL = "__total__"
+
+
+@dataclass(frozen=True, eq=False)
+class SharedParts:
+    """`part_counts` for several figures over the same records (same `queryset` and `scope_field`) that one pass
+    counts together when a report asks for them together: `run(records, admitted, params)` gets the scoped records
+    and {figure key: Q of the records it counts (`where` & `residual`)}, and returns {figure key: {stored value:
+    count, …, TOTAL: total}}. One read of the records and their joins instead of one per figure."""
+
+    run: Callable[[QuerySet, dict, Params], dict]
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -92,7 +107,8 @@ class Indicator:
     # & `residual` admit — typically a join grouped by the value, each record (or `distinct_field` value) counted
     # once per part; the total counts the records `condition` admits (it must admit exactly those with at least
     # one part, each once), and a part's drill-down lists the records `part_condition(params, stored value)` admits.
-    part_counts: Callable[[QuerySet, Params], dict] | None = None
+    # A `SharedParts` instead: counted with the other figures naming it in one pass.
+    part_counts: Callable[[QuerySet, Params], dict] | SharedParts | None = None
     part_condition: Callable[[Params, object], Q] | None = None
 
     @property
@@ -301,12 +317,17 @@ def compute(keys: Iterable[str], params: Params, actor=None) -> dict[str, int | 
     check_required(wanted, params)
     by_source: dict[tuple, list[Indicator]] = {}
     values: dict[str, int | Decimal | None] = {}
+    shared: dict[tuple, list[Indicator]] = {}
     for ind in wanted:
-        if ind.part_counts is not None:
+        if isinstance(ind.part_counts, SharedParts):
+            shared.setdefault((ind.part_counts, ind.queryset, ind.scope_field), []).append(ind)
+        elif ind.part_counts is not None:
             values.update(_compute_many_valued(ind, params, actor))
         elif not ind.is_rate and not ind.derived:
             # A distinct count cannot be summed over groups, so it gets a pass of its own per source.
             by_source.setdefault((ind.source or ind.key, bool(ind.distinct_field and not ind.dimension)), []).append(ind)
+    for (parts, *_), group in shared.items():
+        values.update(_compute_shared_parts(parts, sorted(group, key=lambda i: i.key), params, actor))
     for group in by_source.values():
         values.update(_compute_group(sorted(group, key=lambda i: i.key), params, actor))
     pending = [ind for ind in wanted if ind.derived]
@@ -376,13 +397,30 @@ def _compute_group(group: list[Indicator], params: Params, actor) -> dict:
     return values
 
 
+def _admitted(ind: Indicator, params: Params) -> Q:
+    return ind.where(params) & ind.residual(params) if ind.where and ind.residual else (ind.where or ind.condition)(params)
+
+
+def _many_valued_values(ind: Indicator, counts: dict, total) -> dict:
+    values = {ind.key: counts[TOTAL] if TOTAL in counts else total()}
+    values.update({dimension_key(ind.key, label): counts.get(value, 0) for value, label in ind.dimension.pairs()})
+    return values
+
+
 def _compute_many_valued(ind: Indicator, params: Params, actor) -> dict:
     """A figure that counts its own parts (see `part_counts`): its total, and each part of its dimension."""
     qs = _scoped(ind, params, actor)
-    values = {ind.key: qs.filter(ind.condition(params)).count()}
-    admitted = ind.where(params) & ind.residual(params) if ind.where and ind.residual else (ind.where or ind.condition)(params)
-    counts = ind.part_counts(qs.filter(admitted), params)
-    values.update({dimension_key(ind.key, label): counts.get(value, 0) for value, label in ind.dimension.pairs()})
+    counts = ind.part_counts(qs.filter(_admitted(ind, params)), params)
+    return _many_valued_values(ind, counts, lambda: qs.filter(ind.condition(params)).count())
+
+
+def _compute_shared_parts(parts: SharedParts, group: list[Indicator], params: Params, actor) -> dict:
+    """Figures whose parts one pass counts (see `SharedParts`)."""
+    qs = _scoped(group[0], params, actor)
+    counts = parts.run(qs, {ind.key: _admitted(ind, params) for ind in group}, params)
+    values = {}
+    for ind in group:
+        values.update(_many_valued_values(ind, counts[ind.key], lambda ind=ind: qs.filter(ind.condition(params)).count()))
     return values
 
 
