@@ -58,8 +58,8 @@ KINDS = [("routine", 70), ("special", 10), ("random", 8), ("complaint", 5), ("fo
          ("self", 2), ("community", 1)]
 STATUSES = [("completed", 95), ("archived", 3), ("in_progress", 2)]
 SCANS = {"inspections": ("inspections_inspection", "number"), "licences": ("licences_licence", "number")}
-# The licences' index the figures' joins read alone (business first, then every column they test). Proposed to the
-# licences app (issue 16): while its migrations lack one of these columns, the bench adds it unless --as-migrated.
+# The licences' index the figures' look-ups read alone (business first, then every column they test): licences
+# migration 0004. On a tree whose migrations lack it, the bench adds it unless --as-migrated.
 LICENCE_INDEX = ("licence_held_on", ["business_id", "sector_id", "kind_id", "issued_on", "valid_until", "status", "status_date"])
 KEYS = ["inspections.count_by_sector", "inspections.businesses_by_licence", "campaign.inspections_by_sector"]
 
