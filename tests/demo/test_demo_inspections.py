@@ -24,9 +24,13 @@ from jianguan.inspections.selectors import campaign_checklist, overdue_findings
 from jianguan.org.choices import OrgKind
 from jianguan.org.models import OrgUnit, User
 
+from .baobao_checks import check_baobao_demo
+from .canteens_checks import check_canteens_demo
 from .case_checks import check_case_demo
 from .complaint_checks import check_complaint_demo
 from .credit_checks import check_credit_demo
+from .food_checks import check_food_demo
+from .licences_checks import check_licences_demo
 from .sampling_checks import check_sampling_demo
 from .spotcheck_checks import check_spotcheck_demo
 
@@ -96,6 +100,10 @@ def test_demo_builds_campaigns_and_findings_in_every_state(demo, client, capsys)
     check_case_demo(client, demo)
     check_sampling_demo(client, demo)
     check_credit_demo(client, demo)
+    check_licences_demo(client, demo)
+    check_canteens_demo(client, demo)
+    check_baobao_demo(client, demo)
+    check_food_demo(client, demo)
 
     # --if-empty leaves the district as it is.
     before = (Inspection.objects.count(), Finding.objects.count(), User.objects.count())

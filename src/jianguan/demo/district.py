@@ -13,6 +13,7 @@ from jianguan.org.models import OrgUnit, Subdistrict, User
 from . import names
 
 DEMO_PASSWORD = "Jianguan#2026"
+DEMO_DATE = dt.date(2026, 11, 25)  # "today" in the demo district: every module's records run up to it
 DIVISION = "370199"  # a fictitious district code under Jinan
 DEPARTMENTS = [
     ("D01", "特种设备安全监察科", "tezhong"),
@@ -133,6 +134,8 @@ def _licences(business: Business, refs: tuple[dict, dict]) -> list[Licence]:
     kinds, sectors = refs
     serial = business.uscc[8:14]
     start = max(business.established_on, dt.date(2021, 1, 1))
+    while start + dt.timedelta(days=5 * 365) < DEMO_DATE:  # renewed every five years: the current one
+        start += dt.timedelta(days=5 * 365)
     if any(word in business.name for word in FOOD_WORDS):
         kind, number = "food_business", f"JY{'2' if business.entity_type == 'individual' else '1'}{DIVISION}{serial}"
     elif any(word in business.name for word in DRUG_WORDS):

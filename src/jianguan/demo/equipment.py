@@ -29,9 +29,8 @@ from jianguan.licences.models import Licence, LicenceKind, Sector
 from jianguan.org.models import Subdistrict
 
 from . import names
-from .district import DIVISION, _uscc
+from .district import DEMO_DATE, DIVISION, _uscc
 
-DEMO_DATE = dt.date(2026, 11, 25)
 SCALES = {"small": 800, "district": 11_000}
 
 # (type code, share of all devices, [(category, variety or None, weight, cycle months)], cert prefix)

@@ -8,13 +8,17 @@ from jianguan.core import audit
 from jianguan.core.services import acting, generated_data
 from jianguan.org.models import OrgUnit, User
 
+from ...baobao import build_baobao
+from ...canteens import build_canteens
 from ...cases import build_cases
 from ...complaints import CONSUMER_RIGHTS, PERSONAL_INFO, build_complaints
 from ...credit import build_credit
 from ...district import DEMO_PASSWORD, SCALES, build_businesses, build_org, demo_usernames
 from ...equipment import SCALES as EQUIPMENT_SCALES
 from ...equipment import build_equipment
+from ...food import build_food
 from ...inspections import build_inspections, inspector_usernames
+from ...licences import build_licences
 from ...sampling import build_sampling
 from ...spotchecks import build_spotchecks
 
@@ -33,7 +37,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(
                 f"将生成：1个局、5个科室、6个监管所、15个街道、13个用户、{count}户市场主体、"
-                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报、食品抽检与快检、执法办案、两个年度的年度报告与经营异常名录及信用风险分类（seed={seed}）"
+                f"约{EQUIPMENT_SCALES[scale]}台特种设备、两个专项行动及一年的监督检查、“双随机、一公开”抽查计划及三项任务、一年的投诉举报、食品抽检与快检、执法办案、两个年度的年度报告与经营异常名录及信用风险分类、学校医院等其他组织及各类许可证、学校食堂与明厨亮灶、包保、食品安全风险分级与年度检查计划（seed={seed}）"
             )
             return
         if OrgUnit.objects.exists():
@@ -46,6 +50,7 @@ class Command(BaseCommand):
         with transaction.atomic(), generated_data():
             bureau, subdistricts, _ = build_org()
             total = build_businesses(subdistricts, count, seed, progress=self._progress)
+            licences = build_licences(seed, scale)  # schools, hospitals … and the licences the other modules read
             # Audit rows are chained once at the end: the same links, without the chain's queries per row.
             with audit.chained_at_the_end():
                 equipment = build_equipment(subdistricts, EQUIPMENT_SCALES[scale], seed)
@@ -54,7 +59,11 @@ class Command(BaseCommand):
                 complaints = build_complaints(seed, scale)
                 cases = build_cases(seed, scale)  # after complaints and inspections: their leads are decided here
                 sampling = build_sampling(seed, scale)  # after cases: it decides (or leaves in time) its own leads
-                credit = build_credit(seed, scale)  # last: the risk class reads every other module's records
+                # Canteen evaluations record inspections and findings, which the credit class and the food grade read.
+                canteens = build_canteens(seed, scale)
+                baobao = build_baobao(seed, scale)
+                credit = build_credit(seed, scale)  # the risk class reads every module's records above
+                food = build_food(seed, scale)  # last: the food grade reads the credit class too
             admin = User.objects.get(username="admin")
             with acting(admin):
                 LogEntry.objects.log_create(
@@ -67,6 +76,7 @@ class Command(BaseCommand):
             # Fresh statistics, so the planner picks the covering indexes on a just-loaded table.
             cursor.execute("ANALYZE")
         self.stdout.write(f"已载入演示辖区：{total} 户市场主体，用时 {time.monotonic() - started:.1f} 秒。")
+        self.stdout.write(f"  {licences.summary()}。")
         self.stdout.write(f"  {equipment.summary()}。")
         self.stdout.write(f"  {inspections.summary()}。")
         self.stdout.write(f"  {spotchecks.summary()}。")
@@ -74,6 +84,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  {cases.summary()}。")
         self.stdout.write(f"  {sampling.summary()}。")
         self.stdout.write(f"  {credit.summary()}。")
+        self.stdout.write(f"  {canteens.summary()}。")
+        self.stdout.write(f"  {baobao.summary()}。")
+        self.stdout.write(f"  {food.summary()}。")
         print_logins(self.stdout)
 
     def _progress(self, done, total):
