@@ -21,6 +21,8 @@ from jianguan.credit.services.proposals import abnormal_propose
 from jianguan.demo.district import DEMO_PASSWORD, build_businesses, build_org
 from jianguan.inspections.choices import InspectionKind, InspectionResult, InspectionStatus
 from jianguan.inspections.services.inspections import NewFinding, inspection_complete, inspection_create
+from jianguan.licences.models import LicenceKind, Sector
+from jianguan.licences.services import licence_save
 from jianguan.org.models import User
 from jianguan.sampling.choices import Conclusion
 from jianguan.sampling.models import BusinessFormat, FoodCategory
@@ -46,6 +48,8 @@ PAGES = (
     "/sampling/", "/sampling/{sample}/", "/sampling/quicktests/new/", "/sampling/plans/",
     "/credit/", "/credit/entries/", "/credit/entries/{entry}/", "/credit/serious/", "/credit/repairs/", "/credit/annual/",
     "/credit/risk/", "/credit/risk/{business}/",
+    "/licences/", "/licences/{licence}/", "/licences/new/", "/licences/{licence}/edit/",
+    "/food/", "/food/plan/", "/canteens/", "/baobao/", "/baobao/cadres/",
 )
 PUBLIC = ("/public/complaints/", "/public/complaints/track/", "/public/spotchecks/", "/public/sampling/", "/public/credit/?q=有限公司")
 
@@ -99,8 +103,12 @@ def district(transactional_db):
     abnormal_decide(actor=None, ids=[entry.pk], decided_on=dt.date(2026, 9, 10), approved_by="王局长")
     waiting = Business.objects.filter(subdistrict=sub, reg_status="active").exclude(pk=business.pk).order_by("pk").first()
     abnormal_propose(actor=None, business=waiting, reason=AbnormalReason.FALSE_INFO, on=dt.date(2026, 9, 4))
+    # A licence with a long 经营项目 (its page, its form, the one-stop panel).
+    licence = licence_save(actor=None, number="JY13701020000001", kind=LicenceKind.objects.get(code="food_business"), business=business,
+                           sector=Sector.objects.get(code="catering_small"), items="预包装食品销售（含冷藏冷冻食品）、散装食品销售（含冷藏冷冻食品）、热食类食品制售、冷食类食品制售、糕点类食品制售（含裱花蛋糕）",
+                           issued_on=dt.date(2024, 3, 1), valid_until=dt.date(2029, 2, 28))
     return {
-        "sample": sample.pk, "entry": entry.pk,
+        "sample": sample.pk, "entry": entry.pk, "licence": licence.pk,
         "business": business.pk, "device": device.pk, "inspection": inspection.pk,
         "finding": inspection.findings.get().pk, "complaint": complaint.pk, "case": case.pk, "lead": lead.pk,
     }
