@@ -11,9 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from jianguan.core.indicators import compute, drilldown
+from jianguan.core.indicators import clear_reference_cache, compute, drilldown
 from jianguan.core.periods import Params
-from jianguan.licences.indicators import clear_reference_cache
 from jianguan.licences.models import Licence, LicenceKind, Sector
 
 from .. import sheets

@@ -5,9 +5,8 @@ import datetime as dt
 
 import pytest
 
-from jianguan.core.indicators import compute, drilldown, get_indicator
+from jianguan.core.indicators import clear_reference_cache, compute, drilldown, get_indicator
 from jianguan.core.periods import Params
-from jianguan.licences.indicators import clear_reference_cache
 from jianguan.licences.services import licence_end
 
 from ..factories import BusinessFactory

@@ -9,13 +9,13 @@ import pytest
 
 from jianguan.core.indicators import (
     all_indicators,
+    clear_reference_cache,
     compute,
     drilldown,
     get_indicator,
 )
 from jianguan.core.models import Rule
 from jianguan.core.periods import Params
-from jianguan.sampling import indicators as sampling_indicators
 from jianguan.sampling.choices import Conclusion, SamplingType
 from jianguan.sampling.models import BusinessFormat, FoodCategory
 from jianguan.sampling.services.common import set_clocks
@@ -150,12 +150,12 @@ def test_a_population_that_is_not_a_number_leaves_the_figure_empty(org):
 
 def test_reference_rows_added_later_are_parts_after_the_cache_is_cleared(org):
     new = FoodCategory.objects.create(code="99", name="昆虫食品", order=99)
-    sampling_indicators.clear_reference_cache()
+    clear_reference_cache()
     SampleFactory(business=BusinessFactory(subdistrict=org.subs["dongguan"]), food_category=new,
                   business_format=BusinessFormat.objects.get(name="网络销售"))
     values = compute(["sampling.batches_by_category", "sampling.batches"], Params.build(period="2026"))
     assert values["sampling.batches_by_category[昆虫食品]"] == 1 == values["sampling.batches[网络销售]"]
-    sampling_indicators.clear_reference_cache()
+    clear_reference_cache()
 
 
 

@@ -15,6 +15,7 @@ from jianguan.cases.choices import CaseStatus, LeadSource, LeadStatus
 from jianguan.core.errors import DomainError
 from jianguan.core.indicators import (
     all_indicators,
+    clear_reference_cache,
     column_value,
     compute,
     dimension_key,
@@ -23,7 +24,6 @@ from jianguan.core.indicators import (
 )
 from jianguan.core.periods import Params
 from jianguan.reports.engine import build_report
-from jianguan.sampling import indicators as sampling_indicators
 from jianguan.sampling.choices import QUICKTEST_ITEMS, Conclusion, QuickTestResult, SamplingType
 from jianguan.sampling.models import QuickTest, Sample
 from jianguan.sampling.services.common import set_clocks
@@ -310,7 +310,7 @@ def test_drill_columns_read(world):
 
 
 def test_one_query_per_table(world, django_assert_max_num_queries):
-    sampling_indicators.clear_reference_cache()
+    clear_reference_cache()
     # 业态, 食品大类 (cached after), the samples, their case leads, the quick tests, the population
     with django_assert_max_num_queries(6):
         compute(KEYS, Params.build(period="2026Q3"))

@@ -8,6 +8,7 @@ that a figure counts, so every number can be traced.
 
 import importlib
 import itertools
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,6 +39,30 @@ class Dimension:
 
     def name_of(self, label: str) -> str:
         return (self.names() if self.names else {}).get(label, label)
+
+
+_REFERENCE_TTL = 60.0  # seconds a reference table's rows are cached (an administrator rarely adds one)
+_reference_cache: dict[str, tuple[float, tuple[tuple[int, str], ...]]] = {}
+
+
+def reference_choices(model):
+    """Dimension choices over a reference table (core.models.Reference): (pk, name) of every row in its order,
+    disabled ones too (old records keep theirs); cached briefly so that rendering a report's parts costs no
+    query per part."""
+
+    def pairs() -> tuple[tuple[int, str], ...]:
+        now = time.monotonic()
+        found = _reference_cache.get(model._meta.label)
+        if found is None or now - found[0] > _REFERENCE_TTL:
+            found = (now, tuple(model.objects.order_by("order", "code").values_list("pk", "name")))
+            _reference_cache[model._meta.label] = found
+        return found[1]
+
+    return pairs
+
+
+def clear_reference_cache() -> None:
+    _reference_cache.clear()
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ to the licences valid on each one's date, grouped by 业态 or 种类. A part's 
 which such a licence exists (`part_condition`); the total, the inspections (or one per subject) with any.
 """
 
-import time
 
 from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q
 
-from jianguan.core.indicators import TOTAL, Dimension, Indicator, SharedParts, register
+from jianguan.core.indicators import TOTAL, Dimension, Indicator, SharedParts, reference_choices, register
 from jianguan.core.periods import Params
 from jianguan.licences.choices import ENDED_BY_DECISION
 from jianguan.licences.models import Licence, LicenceKind, Sector
@@ -33,29 +32,9 @@ from .indicators import (
 )
 from .models import Inspection
 
-_TTL = 60.0  # seconds a reference table's rows are cached for (an administrator rarely adds one)
-_cache: dict[str, tuple[float, tuple]] = {}
-
-
-def _reference(model):
-    def pairs() -> tuple[tuple[int, str], ...]:
-        now = time.monotonic()
-        found = _cache.get(model.__name__)
-        if found is None or now - found[0] > _TTL:
-            found = (now, tuple(model.objects.order_by("order", "code").values_list("pk", "name")))
-            _cache[model.__name__] = found
-        return found[1]
-
-    return pairs
-
-
-def clear_reference_cache() -> None:
-    _cache.clear()
-
-
 # Not grouped by (the figures count their parts themselves, see `_run`): the path names what a part is.
-SECTOR = Dimension("business__licences__sector", "主体业态", choices=_reference(Sector))
-LICENCE_KIND = Dimension("business__licences__kind", "许可种类", choices=_reference(LicenceKind))
+SECTOR = Dimension("business__licences__sector", "主体业态", choices=reference_choices(Sector))
+LICENCE_KIND = Dimension("business__licences__kind", "许可种类", choices=reference_choices(LicenceKind))
 
 
 def _inspections():

@@ -3,44 +3,20 @@ ended and no 注销 or 吊销 took effect on or before it (rules.valid_q) — wh
 figure as of a past date counts what was in force then. Scope: the holder's subdistrict."""
 
 import datetime as dt
-import time
 
 from django.db.models import ExpressionWrapper, F, IntegerField, Q
 
-from jianguan.core.indicators import Column, Dimension, Indicator, register
+from jianguan.core.indicators import Column, Dimension, Indicator, reference_choices, register
 from jianguan.core.periods import Params
 
 from .models import Licence, LicenceKind, Sector
 from .rules import valid_q
 from .selectors import warning_days
 
-_TTL = 60.0
-_cache: dict[str, tuple[float, tuple[tuple[int, str], ...]]] = {}
-
-
-def _reference(model):
-    """(pk, name) of every row of a reference table in its order, disabled ones too (old licences keep
-    theirs); cached briefly so that rendering a report's parts costs no query per part."""
-
-    def pairs() -> tuple[tuple[int, str], ...]:
-        now = time.monotonic()
-        found = _cache.get(model.__name__)
-        if found is None or now - found[0] > _TTL:
-            found = (now, tuple(model.objects.order_by("order", "code").values_list("pk", "name")))
-            _cache[model.__name__] = found
-        return found[1]
-
-    return pairs
-
-
-def clear_reference_cache() -> None:
-    _cache.clear()
-
-
 # Grouped by the key + 0, not the foreign key's column: grouped by that column, SQLite walks the whole table in
 # the column's index order instead of reading the rows the condition admits (as sampling's and cases' parts).
-KIND = Dimension("kind_key", "许可种类", choices=_reference(LicenceKind))
-SECTOR = Dimension("sector_key", "主体业态", choices=_reference(Sector))
+KIND = Dimension("kind_key", "许可种类", choices=reference_choices(LicenceKind))
+SECTOR = Dimension("sector_key", "主体业态", choices=reference_choices(Sector))
 
 COLUMNS = (
     Column("许可证编号", "number"),

@@ -23,14 +23,13 @@ over the quick tests, and one over a campaign's samples and one over its quick t
 批次/千人 reads the population rule of the report's scope (one small query); see `core.indicators.population`.
 """
 
-import time
 
 from django.db import models
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, Value, When
 
 from jianguan.cases.choices import CaseStatus, LeadSource, LeadStatus
 from jianguan.cases.models import Lead
-from jianguan.core.indicators import Column, Dimension, Indicator, register
+from jianguan.core.indicators import Column, Dimension, Indicator, reference_choices, register
 from jianguan.core.periods import Params
 
 from .choices import QUICKTEST_ITEMS, Conclusion, QuickTestResult, SamplingType
@@ -45,33 +44,11 @@ _NOT_RISK = "风险监测样品不作合格判定（发现问题的为“问题�
 
 # ---------------------------------------------------------------- dimensions over the reference tables
 
-_TTL = 60.0
-_cache: dict[str, tuple[float, tuple[tuple[int, str], ...]]] = {}
-
-
-def _reference(model):
-    """(pk, name) of every row of a reference table in its order, disabled ones too (old samples keep
-    theirs); cached briefly so that rendering a report's parts costs no query per part."""
-
-    def pairs() -> tuple[tuple[int, str], ...]:
-        now = time.monotonic()
-        found = _cache.get(model.__name__)
-        if found is None or now - found[0] > _TTL:
-            found = (now, tuple(model.objects.order_by("order", "code").values_list("pk", "name")))
-            _cache[model.__name__] = found
-        return found[1]
-
-    return pairs
-
-
-def clear_reference_cache() -> None:
-    _cache.clear()
-
 
 # Grouped by the key + 0 (see _samples), not the foreign key's column: grouped by that column, SQLite walks
 # the whole table in the column's index order instead of reading the period's rows (as in cases' CATEGORY).
-FORMAT = Dimension("format_key", "业态", choices=_reference(BusinessFormat))
-CATEGORY = Dimension("category_key", "食品大类", choices=_reference(FoodCategory))
+FORMAT = Dimension("format_key", "业态", choices=reference_choices(BusinessFormat))
+CATEGORY = Dimension("category_key", "食品大类", choices=reference_choices(FoodCategory))
 TYPE = Dimension("sampling_type", "抽检类型", tuple(SamplingType.choices))
 # 检测项目 is free text (a kit may test what the list does not name): anything off the list is 其他.
 _NAMED_ITEMS = tuple(i for i in QUICKTEST_ITEMS if i != "其他")
