@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from rows import insert_rows
+
 STREETS = ["东关", "大明湖", "解放路", "甸柳", "泉城路", "趵突泉", "千佛山", "燕山", "文东", "建新", "龙洞", "智远", "姚家",
            "舜华路", "旅游路"]
 AS_OF = dt.date(2026, 8, 1)  # the 2025 window closed on 2026-06-30
@@ -116,7 +118,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
                        updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
     with transaction.atomic():
-        _insert(connection, Business, businesses())
+        insert_rows(connection, Business, businesses())
     rows = list(Business.objects.values_list("pk", "established_on", "subdistrict_id", "uscc", "name", "reg_status"))
 
     def filings():
@@ -130,7 +132,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
                                created_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
 
     with transaction.atomic():
-        _insert(connection, AnnualReport, filings())
+        insert_rows(connection, AnnualReport, filings())
     register_seconds = time.perf_counter() - started
 
     # ---- the records the scoring reads (modest) ------------------------------------------------------
@@ -148,35 +150,35 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
         return first + dt.timedelta(days=rng.randrange((last - first).days + 1))
 
     with transaction.atomic():
-        _insert(connection, AbnormalEntry, (
+        insert_rows(connection, AbnormalEntry, (
             dict(business_id=b[0], kind="list", reason="no_annual_report", report_year=YEAR - 1 - (i % 3), status="listed",
                  proposed_on=dt.date(2025, 7, 1), listed_on=dt.date(2025, 7, 10))
             for i, b in enumerate(rng.sample(active, n_small))))
         # A few escalated listings: each a serious-list entry from an abnormal entry.
-        _insert(connection, SeriousEntry, (
+        insert_rows(connection, SeriousEntry, (
             dict(business_id=business_id, source="abnormal", category="competition", abnormal_entry_id=pk, status="listed",
                  proposed_on=dt.date(2025, 8, 1), listed_on=dt.date(2025, 8, 10), list_until=dt.date(2028, 8, 10))
             for pk, business_id in AbnormalEntry.objects.values_list("pk", "business_id")[: max(5, n_small // 20)]))
-        _insert(connection, Case, (
+        insert_rows(connection, Case, (
             dict(business_id=b[0], respondent_name=b[4], respondent_uscc=b[3], subdistrict_id=b[2], number=f"历市监立〔2025〕{i}号",
                  source="inspection", filed_on=(d := day_in(dt.date(2024, 1, 1), dt.date(2026, 6, 30))),
                  decided_on=d + dt.timedelta(days=40), category_id=category.pk, cause="销售过期食品", status="decided",
                  exempt=rng.random() < 0.1, exempt_reason="first_minor")
             for i, b in enumerate(pick() for _ in range(n_small))))
         Case.objects.filter(exempt=False).update(exempt_reason="")
-        _insert(connection, Sample, (
+        insert_rows(connection, Sample, (
             dict(number=f"DC2026{i:08d}", sampled_on=(d := day_in(dt.date(2024, 8, 1), dt.date(2026, 6, 30))), business_id=b[0],
                  business_name=b[4], business_uscc=b[3], subdistrict_id=b[2], business_format_id=fmt.pk, food_category_id=food.pk,
                  sample_name="芹菜", report_on=d + dt.timedelta(days=20),
                  conclusion="unqualified" if rng.random() < 0.03 else "qualified", disposal_status="none",
                  created_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
             for i, b in enumerate(pick() for _ in range(n_small))))
-        _insert(connection, Equipment, (
+        insert_rows(connection, Equipment, (
             dict(reg_code=f"31103701{i:012d}", type_id=elevator.code, operator_id=b[0], subdistrict_id=b[2],
                  registered_on=dt.date(2018, 1, 1), status="in_use",
                  next_due=day_in(dt.date(2026, 1, 1), dt.date(2027, 6, 30)), due_state="current")
             for i, b in enumerate(pick() for _ in range(n_small))))
-        _insert(connection, Complaint, (
+        insert_rows(connection, Complaint, (
             dict(number=f"TS2026{i:08d}", kind=(kind := rng.choice(["complaint", "report", "inquiry"])), channel="hotline",
                  received_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), received_on=(d := day_in(dt.date(2024, 8, 1), dt.date(2026, 7, 1))),
                  business_id=b[0], subdistrict_id=b[2], content="投诉", status="closed",
@@ -191,7 +193,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
             inspections.append(Inspection(number=f"JC2026{i:08d}", business_id=b[0], subdistrict_id=b[2], kind="routine", status="completed",
                                           date=day_in(dt.date(2024, 8, 1), dt.date(2026, 7, 1)), result="ordered"))
         Inspection.objects.bulk_create(inspections, batch_size=5000)
-        _insert(connection, Finding, (
+        insert_rows(connection, Finding, (
             dict(inspection_id=ins.pk, business_id=ins.business_id, subdistrict_id=ins.subdistrict_id, description="灭火器过期",
                  found_on=ins.date, deadline=ins.date + dt.timedelta(days=15),
                  status=(s := rng.choice(["open", "closed", "closed", "closed"])),
@@ -270,33 +272,6 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
     }
     out["scans"] = {k: round(v, 4) for k, v in scans.items()}
     print(json.dumps(out, ensure_ascii=False))
-
-
-def _insert(connection, model, rows, batch: int = 20_000) -> None:
-    """Rows (dicts of attribute values) written with executemany, with every other field at its default."""
-    import itertools
-
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    by_name = {f.attname: f for f in fields}
-    now = dt.datetime(2026, 7, 15, 8, 0, tzinfo=dt.UTC)
-    defaults = {}
-    for f in fields:
-        value = f.get_default()
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        defaults[f.attname] = f.get_db_prep_save(value, connection)
-    names = [f.attname for f in fields]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join('%s' for _ in fields)})")
-    def row(given: dict) -> tuple:
-        values = {**defaults, **{k: by_name[k].get_db_prep_save(v, connection) for k, v in given.items()}}
-        return tuple(values[n] for n in names)
-
-    rows = iter(rows)
-    with connection.cursor() as cur:
-        while chunk := [row(r) for r in itertools.islice(rows, batch)]:
-            cur.executemany(sql, chunk)
 
 
 if __name__ == "__main__":

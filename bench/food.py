@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from rows import insert_rows
+
 STREETS = ["东关", "大明湖", "解放路", "甸柳", "泉城路", "趵突泉", "千佛山", "燕山", "文东", "建新", "龙洞", "智远", "姚家",
            "舜华路", "旅游路"]
 FIRST_DAY, LAST_DAY = dt.date(2021, 7, 1), dt.date(2026, 6, 30)  # the inspections' five years
@@ -132,7 +134,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
                        updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
     with transaction.atomic():
-        _insert(connection, Business, subjects())
+        insert_rows(connection, Business, subjects())
     holders = list(Business.objects.values_list("pk", "subdistrict_id"))
     mix_weights = [m[1] for m in MIX]
     numbers = itertools.count(1)
@@ -170,7 +172,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
                 yield licence(pk, kind, issued)[0]
 
     with transaction.atomic():
-        _insert(connection, Licence, licences())
+        insert_rows(connection, Licence, licences())
     licences_seconds = time.perf_counter() - started
 
     # ---- five years of inspections --------------------------------------------------------------------
@@ -192,7 +194,7 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
                        campaign_id=campaign.pk if in_campaign else None)
 
     with transaction.atomic():
-        _insert(connection, Inspection, inspections())
+        insert_rows(connection, Inspection, inspections())
     inspections_seconds = time.perf_counter() - started
     with connection.cursor() as cur:
         indexes = connection.introspection.get_constraints(cur, Licence._meta.db_table).values()
@@ -250,32 +252,6 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-def _insert(connection, model, rows, batch: int = 20_000) -> None:
-    """Rows (dicts of attribute values) written with executemany, with every other field at its default."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    by_name = {f.attname: f for f in fields}
-    now = dt.datetime(2026, 7, 15, 8, 0, tzinfo=dt.UTC)
-    defaults = {}
-    for f in fields:
-        value = f.get_default()
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        defaults[f.attname] = f.get_db_prep_save(value, connection)
-    names = [f.attname for f in fields]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join('%s' for _ in fields)})")
-
-    def row(given: dict) -> tuple:
-        values = {**defaults, **{k: by_name[k].get_db_prep_save(v, connection) for k, v in given.items()}}
-        return tuple(values[n] for n in names)
-
-    rows = iter(rows)
-    with connection.cursor() as cur:
-        while chunk := [row(r) for r in itertools.islice(rows, batch)]:
-            cur.executemany(sql, chunk)
 
 
 if __name__ == "__main__":
