@@ -144,7 +144,7 @@ def test_the_enforcement_section_reads_like_the_seeds(org):
     LeadFactory(business=west, source=LeadSource.ASSIGNED, received_on=D(2026, 7, 6))
     CaseFactory(business=east, filed_on=D(2026, 4, 1))  # open, 90 days ran out on 2026-06-30
 
-    text = build_report("work_summary", Params.build(period=Q3)).text.split("## 六、执法办案", 1)[1]
+    text = build_report("work_summary", Params.build(period=Q3)).text.split("## 六、执法办案", 1)[1].split("\n## ", 1)[0]
     assert "全区共受理案件线索2条（监督检查1条、上级交办1条）；期内核查后决定立案的线索0条，移送有关机关1条。" in text
     assert "立案查处各类案件6件，其中食品3件、价格2件、广告1件；" in text  # in the reference table's order
     assert "作出行政处罚决定和不予行政处罚决定5件（其中适用简易程序当场处罚1件），结案1件，罚没款15.37万元，没收物品货值0.12万元；举行听证1件。" in text

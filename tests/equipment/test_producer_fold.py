@@ -4,8 +4,10 @@ already holds is kept marked by its kind, and `equipment.producers` counts the s
 state before the fold, as an existing installation upgrades, then back again."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -33,7 +35,15 @@ def old_model():
     return MigrationExecutor(connection).loader.project_state(BEFORE).apps.get_model("equipment", "ProducerLicence")
 
 
+def seeded_kinds() -> None:
+    """The licence kinds and 业态 as their migration seeds them: a transactional test that ran before this one in
+    the same process emptied every table, seeded rows included."""
+    if not LicenceKind.objects.exists():
+        importlib.import_module("jianguan.licences.migrations.0002_seed").seed(django_apps, None)
+
+
 def test_folding_producer_licences_keeps_every_licence_and_the_figure(org):
+    seeded_kinds()
     lifts = BusinessFactory(subdistrict=org.subs["dongguan"], name="泉城电梯安装有限公司")
     boilers = BusinessFactory(subdistrict=org.subs["xiguan"], name="济南锅炉制造有限公司")
     gas = BusinessFactory(subdistrict=org.subs["xiguan"], name="济南气体充装有限公司")
