@@ -110,6 +110,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The reports' one-pass counts are estimated expensive yet run in well under a second: PostgreSQL's JIT then
+    # spends longer compiling a query than running it (0.18 s of a 0.21 s figure by 业态). Off for this
+    # application's connections, as a setting a DBA can see; DATABASE_URL may still pass other options.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
