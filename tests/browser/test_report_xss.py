@@ -51,6 +51,11 @@ def _watch(page) -> list[str]:
     return errors
 
 
+def _previewed(page):
+    """Wait, after what the block does, for the template page's preview request to be answered."""
+    return page.expect_response(lambda r: "/preview/" in r.url and r.request.method == "POST")
+
+
 def _ran(page) -> bool:
     return page.evaluate("typeof window.__xss") != "undefined"
 
@@ -62,20 +67,28 @@ def test_template_markup_never_runs_for_the_reader(browser, live_server, seeded,
     edit_url = f"{live_server.url}/reports/templates/work_summary/edit/"
 
     # Markup in the template is refused with a Chinese message naming the line.
-    editor.goto(edit_url)
-    editor.fill("#id_body", "# 标题\n" + MARKUP)
-    editor.click("button.primary:has-text('保存')")
+    # The page previews on load and on input (htmx); each step waits for its preview before the next request: the
+    # test database (SQLite in memory, shared by the server's threads) cannot wait for another thread's lock.
+    with _previewed(editor):
+        editor.goto(edit_url)
+    with _previewed(editor):
+        editor.fill("#id_body", "# 标题\n" + MARKUP)
+    with _previewed(editor):  # the refused form comes back and previews again
+        editor.click("button.primary:has-text('保存')")
     assert "第2行：模板中不能含有 HTML 标记" in editor.locator(".alert.error").first.inner_text()
     assert not _ran(editor)
 
     # The live preview (htmx) works under the CSP and shows a split tag as text.
-    editor.goto(edit_url)
-    editor.fill("#id_body", SPLIT)
+    with _previewed(editor):
+        editor.goto(edit_url)
+    with _previewed(editor):
+        editor.fill("#id_body", SPLIT)
     editor.locator("#preview .report-paper").filter(has_text="onerror").wait_for()
     assert "<img src=x onerror=" in editor.locator("#preview .report-paper").inner_text()
     assert not _ran(editor)
-    editor.click("button.primary:has-text('保存')")
-    editor.wait_for_url(edit_url)
+    with _previewed(editor):  # saved, the page opens again and previews
+        editor.click("button.primary:has-text('保存')")
+        editor.wait_for_url(edit_url)
     assert "已保存" in editor.locator(".messages").inner_text()
     assert errors == []
     editor_context.close()
